@@ -1,0 +1,78 @@
+/**
+ * Every diagnostic palisade can report, keyed by a stable code. Message templates live here,
+ * in one table, so that call sites are type-checked and the wording stays consistent.
+ *
+ * PAL1xxx lexical, PAL2xxx syntax, PAL3xxx names and declarations, PAL4xxx values and types,
+ * PAL5xxx rule meaning, PAL6xxx targets, PAL7xxx command line and files.
+ */
+const q = (s: string): string => JSON.stringify(s);
+
+export const messages = {
+  // lexical
+  PAL1001: (ch: string) => `unexpected character ${q(ch)}`,
+  PAL1002: () => `unterminated string: a string must end with " on the same line`,
+  PAL1003: (seq: string) => `unknown escape ${seq} in string: only \\" and \\\\ are allowed`,
+  PAL1004: (text: string, why: string) => `invalid address ${q(text)}: ${why}`,
+  PAL1005: (text: string, canonical: string) =>
+    `${q(text)} has host bits set; the network is ${canonical}`,
+  PAL1006: (text: string) => `integer ${text} is too large`,
+
+  // syntax
+  PAL2001: (expected: string, found: string) => `expected ${expected}, found ${found}`,
+  PAL2002: (what: string, found: string) => `expected ${what}, found ${found}`,
+  PAL2003: () =>
+    `a list of more than one address in a rule is written in brackets, e.g. [a, b]`,
+  PAL2004: () => `target options on one line must be separated by commas`,
+  PAL2005: (what: string) => `${what} is only allowed at the top level of a file, not inside "if"`,
+  PAL2006: (name: string, kind: string) => `${q(name)} is a protocol name and cannot name a ${kind}`,
+
+  // names and declarations
+  PAL3001: (name: string) => `unknown zone or role ${q(name)}`,
+  PAL3002: (name: string) => `unknown service ${q(name)}`,
+  PAL3003: (name: string) => `unknown parameter ${q(name)}`,
+  PAL3004: (kind: string, name: string) => `${kind} ${q(name)} is declared more than once`,
+  PAL3005: (name: string) => `rule name ${q(name)} is used more than once`,
+  PAL3006: (kind: string, chain: string) => `${kind} definition refers to itself: ${chain}`,
+  PAL3007: (direction: string) => `the ${direction} default is set more than once`,
+  PAL3008: (chain: string) => `import cycle: ${chain}`,
+  PAL3009: (path: string, why: string) => `cannot import ${q(path)}: ${why}`,
+  PAL3010: (name: string) => `unknown target ${q(name)}`,
+  PAL3011: (target: string, key: string) => `target ${q(target)} has no option ${q(key)}`,
+  PAL3012: (name: string, is: string, wanted: string) => `${q(name)} is ${is}, not ${wanted}`,
+
+  // values and types
+  PAL4001: (port: string) => `port ${port} is out of range: ports are 1-65535`,
+  PAL4002: (from: number, to: number) => `range ${from}-${to} is reversed; write ${to}-${from}`,
+  PAL4003: (proto: string) => `${proto} has no ports or types; write ${q(proto)} alone`,
+  PAL4004: (proto: string, name: string) => `unknown ${proto} type ${q(name)}`,
+  PAL4005: (proto: string, n: number) => `${proto} type ${n} is out of range: types are 0-255`,
+  PAL4006: (n: number) => `protocol number ${n} is out of range: protocols are 0-255`,
+  PAL4007: (name: string) =>
+    `unknown type ${q(name)}: types are bool, int, string, cidr, list(cidr), list(string) and list(int)`,
+  PAL4008: (param: string, type: string, why: string) =>
+    `value for parameter ${q(param)} is not a ${type}: ${why}`,
+  PAL4009: (param: string, type: string, what: string) =>
+    `parameter ${q(param)} is a ${type} and cannot be used ${what}`,
+  PAL4010: (why: string) => `cannot compare: ${why}`,
+  PAL4011: (target: string, key: string, wanted: string) =>
+    `option ${q(key)} of target ${q(target)} must be ${wanted}`,
+
+  // rule meaning
+  PAL5001: (rule: string, why: string) => `rule ${q(rule)} can never match: ${why}`,
+  PAL5002: (rule: string, side: string) =>
+    `rule ${q(rule)} matches nothing: its ${side} is empty with the current parameters`,
+
+  // targets
+  PAL6001: (target: string, role: string) =>
+    `role ${q(role)} has no addresses; the ${target} target needs the addresses of every role`,
+  PAL6002: (target: string, rule: string, why: string) =>
+    `the ${target} target cannot express rule ${q(rule)}: ${why}`,
+
+  // command line and files
+  PAL7001: (path: string, why: string) => `cannot read ${q(path)}: ${why}`,
+  PAL7002: (why: string) => `${why}`,
+  PAL7003: (path: string, why: string) => `cannot write ${q(path)}: ${why}`,
+} as const;
+
+export type Code = keyof typeof messages;
+export type MessageArgs<C extends Code> = Parameters<(typeof messages)[C]>;
