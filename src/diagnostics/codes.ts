@@ -56,6 +56,9 @@ export const messages = {
   PAL4010: (why: string) => `cannot compare: ${why}`,
   PAL4011: (target: string, key: string, wanted: string) =>
     `option ${q(key)} of target ${q(target)} must be ${wanted}`,
+  PAL4012: (why: string) => `invalid vars file: ${why}`,
+  PAL4014: (proto: string, name: string) => `${q(name)} is not a ${proto} port: ports are numbers 1-65535`,
+  PAL4013: (why: string) => `invalid --set: ${why}`,
 
   // rule meaning
   PAL5001: (rule: string, why: string) => `rule ${q(rule)} can never match: ${why}`,
@@ -67,6 +70,7 @@ export const messages = {
     `role ${q(role)} has no addresses; the ${target} target needs the addresses of every role`,
   PAL6002: (target: string, rule: string, why: string) =>
     `the ${target} target cannot express rule ${q(rule)}: ${why}`,
+  PAL6003: (target: string) => `the ${target} target writes one artifact per role, and this ruleset declares no role`,
 
   // command line and files
   PAL7001: (path: string, why: string) => `cannot read ${q(path)}: ${why}`,

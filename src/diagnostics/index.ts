@@ -12,3 +12,4 @@ export {
 export { messages, type Code } from './codes.js';
 export { formatDiagnostic, codeFrame, location } from './format.js';
 export { nearest, didYouMean } from './suggest.js';
+export { CommandLine } from './command-line.js';

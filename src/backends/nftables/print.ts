@@ -1,0 +1,104 @@
+/**
+ * Prints the nftables model as a file for `nft -f`. The file first adds and deletes the table,
+ * then defines it again, so loading it replaces the table atomically (one transaction) and
+ * loading it twice gives the same state.
+ */
+import { icmpTypeName, protocolName } from '../../ir/index.js';
+import type { Range } from '../../ir/intervals.js';
+import type { NftChain, NftMatch, NftRemark, NftSet, NftStatement, NftTable } from './model.js';
+
+/** A comment's text on one line: no control characters (nor Unicode line separators). */
+export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, ' ');
+}
+
+/** One value or a `{ a, b }` set of values. */
+function group(items: readonly string[]): string {
+  return items.length === 1 ? items[0]! : `{ ${items.join(', ')} }`;
+}
+
+function ranges(rs: readonly Range<number>[], name: (n: number) => string = String): string[] {
+  return rs.flatMap(([lo, hi]) => {
+    if (lo === hi) return [name(lo)];
+    // Named ICMP types read better one by one than as a numeric range.
+    const named = [];
+    for (let n = lo; n <= hi && hi - lo < 16; n++) named.push(name(n));
+    return named.length > 0 && named.every((s) => !/^\d+$/.test(s)) ? named : [`${lo}-${hi}`];
+  });
+}
+
+/** nft's name for an IP protocol (`ipv6-icmp` for 58), or its number. */
+function l4protoName(protocol: number): string {
+  if (protocol === 58) return 'ipv6-icmp';
+  return protocolName(protocol) ?? String(protocol);
+}
+
+function match(m: NftMatch): string {
+  switch (m.kind) {
+    case 'ct-state':
+      return `ct state ${m.states.join(',')}`;
+    case 'interface':
+      return `${m.direction} "${m.name}"`;
+    case 'nfproto':
+      return `meta nfproto ipv${m.family}`;
+    case 'address': {
+      const value = m.set !== undefined ? `@${m.set}` : group(m.cidrs ?? []);
+      return `${m.family === 4 ? 'ip' : 'ip6'} ${m.side} ${value}`;
+    }
+    case 'l4proto':
+      return `meta l4proto ${l4protoName(m.protocol)}`;
+    case 'dport':
+      return `${protocolName(m.protocol)} dport ${group(ranges(m.ports))}`;
+    case 'icmp-type': {
+      const keyword = m.protocol === 58 ? 'icmpv6' : 'icmp';
+      return `${keyword} type ${group(ranges(m.types, (n) => icmpTypeName(m.protocol, n) ?? String(n)))}`;
+    }
+    case 'hoplimit':
+      return `ip6 hoplimit ${m.value}`;
+  }
+}
+
+function statement(s: NftStatement): string {
+  const parts = s.matches.map(match);
+  if (s.counter) parts.push('counter');
+  parts.push(s.verdict);
+  if (s.comment !== undefined) parts.push(`comment "${s.comment}"`);
+  return parts.join(' ');
+}
+
+function line(l: NftStatement | NftRemark): string {
+  return l.kind === 'remark' ? `# ${oneLine(l.text)}` : statement(l);
+}
+
+function set(s: NftSet): string[] {
+  const lines = [`\tset ${s.name} {`, `\t\ttype ipv${s.family}_addr`, '\t\tflags interval'];
+  if (s.cidrs.length > 0) lines.push(`\t\telements = { ${s.cidrs.join(', ')} }`);
+  lines.push('\t}');
+  return lines;
+}
+
+function chain(c: NftChain): string[] {
+  return [
+    `\tchain ${c.name} {`,
+    `\t\ttype filter hook ${c.name} priority filter; policy ${c.policy};`,
+    ...c.lines.map((l) => `\t\t${line(l)}`),
+    '\t}',
+  ];
+}
+
+export function printTable(t: NftTable): string {
+  const body = [...t.sets.map(set), ...t.chains.map(chain)].flatMap((block, i) => (i === 0 ? block : ['', ...block]));
+  return [
+    '#!/usr/sbin/nft -f',
+    ...t.header.map((h) => `# ${oneLine(h)}`),
+    '',
+    `add table inet ${t.name}`,
+    `delete table inet ${t.name}`,
+    '',
+    `table inet ${t.name} {`,
+    ...body,
+    '}',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,278 @@
+/**
+ * The command line (LANGUAGE.md, "Command line"): argv parsing and I/O only. Every command
+ * goes through compile.ts; every error is printed with its position and a code frame, the exit
+ * status is 2, and nothing is written.
+ */
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { explain, parsePacket, type Arg } from './analysis/explain.js';
+import { backends, isTargetId, type Artifact } from './backends/index.js';
+import { analyze, compile, type RulesetInput } from './compile.js';
+import {
+  CommandLine,
+  didYouMean,
+  error,
+  formatDiagnostic,
+  hasErrors,
+  sortDiagnostics,
+  SourceFile,
+  withExtras,
+  type Diagnostic,
+} from './diagnostics/index.js';
+import type { Assignment } from './ir/index.js';
+import type { ReadResult } from './parser/load.js';
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processIo: Io = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+};
+
+const USAGE = `usage:
+  palisade compile FILE --target T [--set K=V]... [--vars FILE] [--out DIR]
+  palisade explain FILE PROTO SRC DST [PORT|ICMPTYPE] [--set K=V]... [--vars FILE]
+  palisade targets
+  palisade --help | --version
+`;
+
+const COMMANDS = ['compile', 'explain', 'targets'] as const;
+const MAX_DIAGNOSTICS = 50;
+
+class Failed extends Error {
+  constructor(readonly diagnostics: readonly Diagnostic[]) {
+    super('failed');
+  }
+}
+
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  const line = new CommandLine(argv);
+  try {
+    return run(argv, line, io);
+  } catch (e) {
+    if (e instanceof Failed) {
+      report(e.diagnostics, io);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+function report(diagnostics: readonly Diagnostic[], io: Io): void {
+  const sorted = sortDiagnostics(diagnostics);
+  for (const d of sorted.slice(0, MAX_DIAGNOSTICS)) io.err(`${formatDiagnostic(d)}\n`);
+  if (sorted.length > MAX_DIAGNOSTICS) io.err(`palisade: ${sorted.length - MAX_DIAGNOSTICS} more diagnostics not shown\n`);
+}
+
+function fail(line: CommandLine, index: number | undefined, message: string, hint?: string): never {
+  const span = index === undefined ? line.end() : line.span(index);
+  throw new Failed([withExtras(error('PAL7002', span, message), { hint })]);
+}
+
+function run(argv: readonly string[], line: CommandLine, io: Io): number {
+  const command = argv[0];
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.out(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version') {
+    io.out(`${version()}\n`);
+    return 0;
+  }
+  if (!(COMMANDS as readonly string[]).includes(command)) {
+    fail(line, 0, `unknown command ${JSON.stringify(command)}`, didYouMean(command, COMMANDS) ?? `commands are ${COMMANDS.join(', ')}`);
+  }
+  const args = parseCommand(argv, line);
+  switch (command) {
+    case 'compile':
+      return runCompile(args, line, io);
+    case 'explain':
+      return runExplain(args, line, io);
+    default:
+      return runTargets(args, line, io);
+  }
+}
+
+interface ParsedArgs {
+  readonly positionals: readonly { readonly text: string; readonly index: number }[];
+  readonly target?: { readonly text: string; readonly index: number };
+  readonly out?: { readonly text: string; readonly index: number };
+  readonly vars?: { readonly text: string; readonly index: number };
+  readonly set: readonly Assignment[];
+}
+
+function parseCommand(argv: readonly string[], line: CommandLine): ParsedArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv.slice(1) as string[],
+      allowPositionals: true,
+      strict: true,
+      tokens: true,
+      options: {
+        target: { type: 'string', short: 't' },
+        out: { type: 'string', short: 'o' },
+        vars: { type: 'string' },
+        set: { type: 'string', multiple: true },
+      },
+    });
+  } catch (e) {
+    const message = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+    const bad = /'(-[^']*)'/.exec(message)?.[1];
+    const index = bad === undefined ? undefined : argv.findIndex((a, i) => i > 0 && (a === bad || a.startsWith(`${bad}=`)));
+    fail(line, index !== undefined && index >= 0 ? index : undefined, message.replace(/^Unknown option/, 'unknown option'));
+  }
+  const result: {
+    positionals: { text: string; index: number }[];
+    target?: { text: string; index: number };
+    out?: { text: string; index: number };
+    vars?: { text: string; index: number };
+    set: Assignment[];
+  } = { positionals: [], set: [] };
+  for (const token of parsed.tokens ?? []) {
+    const index = token.index + 1;
+    if (token.kind === 'positional') {
+      result.positionals.push({ text: token.value, index });
+      continue;
+    }
+    if (token.kind !== 'option' || token.value === undefined) continue;
+    // An inline value (--set=a=b) sits in the option's own argument, after "=".
+    const inline = token.inlineValue === true;
+    const valueIndex = inline ? index : index + 1;
+    const shift = inline ? argv[index]!.indexOf('=') + 1 : 0;
+    if (token.name === 'set') result.set.push(assignment(line, token.value, valueIndex, shift));
+    else if (token.name === 'target' || token.name === 'out' || token.name === 'vars') {
+      result[token.name] = { text: token.value, index: valueIndex };
+    }
+  }
+  return result;
+}
+
+function assignment(line: CommandLine, text: string, index: number, shift: number): Assignment {
+  const eq = text.indexOf('=');
+  if (eq <= 0) {
+    throw new Failed([error('PAL4013', line.span(index, shift), `expected NAME=VALUE, found ${JSON.stringify(text)}`)]);
+  }
+  return {
+    key: text.slice(0, eq),
+    keySpan: line.span(index, shift, shift + eq),
+    value: text.slice(eq + 1),
+    valueSpan: line.span(index, shift + eq + 1),
+  };
+}
+
+function readSource(file: string): ReadResult {
+  try {
+    return { text: readFileSync(file, 'utf8') };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { error: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message };
+  }
+}
+
+function rulesetInput(args: ParsedArgs, line: CommandLine, file: { text: string; index: number }): RulesetInput {
+  let vars: SourceFile | undefined;
+  if (args.vars) {
+    const read = readSource(args.vars.text);
+    if ('error' in read) throw new Failed([error('PAL7001', line.span(args.vars.index), args.vars.text, read.error)]);
+    vars = new SourceFile(args.vars.text, read.text);
+  }
+  return { entry: file.text, read: readSource, entrySpan: line.span(file.index), set: args.set, vars };
+}
+
+/** Checks the number of arguments after the command; `usage` is e.g. `compile FILE`. */
+function expectPositionals(args: ParsedArgs, line: CommandLine, min: number, max: number, usage: string): void {
+  const names = usage.split(' ').slice(1);
+  const n = args.positionals.length;
+  if (n < min) fail(line, undefined, `missing ${names[n]!.replace(/^\[|\]$/g, '')}`, `usage: palisade ${usage}`);
+  if (n > max) fail(line, args.positionals[max]!.index, 'unexpected argument', `usage: palisade ${usage}`);
+}
+
+function runCompile(args: ParsedArgs, line: CommandLine, io: Io): number {
+  expectPositionals(args, line, 1, 1, 'compile FILE');
+  if (!args.target) fail(line, undefined, 'missing --target', `targets are ${Object.keys(backends).join(', ')}`);
+  const target = args.target.text;
+  if (!isTargetId(target)) {
+    fail(line, args.target.index, `unknown target ${JSON.stringify(target)}`, didYouMean(target, Object.keys(backends)) ?? `targets are ${Object.keys(backends).join(', ')}`);
+  }
+  const result = compile({ ...rulesetInput(args, line, args.positionals[0]!), target });
+  report(result.diagnostics, io);
+  if (!result.artifacts || hasErrors(result.diagnostics)) return 2;
+  if (args.out) writeArtifacts(args.out.text, result.artifacts, line, args.out.index);
+  else printArtifacts(result.artifacts, io);
+  return 0;
+}
+
+function printArtifacts(artifacts: readonly Artifact[], io: Io): void {
+  for (const a of artifacts) {
+    if (artifacts.length > 1) io.out(`# ==> ${a.path} <==\n`);
+    io.out(a.contents.endsWith('\n') ? a.contents : `${a.contents}\n`);
+  }
+}
+
+/** Writes every artifact to a temporary file first, then renames them all into place. */
+function writeArtifacts(dir: string, artifacts: readonly Artifact[], line: CommandLine, index: number): void {
+  const temps: { temp: string; final: string }[] = [];
+  try {
+    mkdirSync(dir, { recursive: true });
+    for (const a of artifacts) {
+      const final = path.join(dir, a.path);
+      const temp = path.join(path.dirname(final), `.${path.basename(final)}.${process.pid}.tmp`);
+      mkdirSync(path.dirname(final), { recursive: true });
+      writeFileSync(temp, a.contents);
+      temps.push({ temp, final });
+    }
+    for (const { temp, final } of temps) renameSync(temp, final);
+  } catch (e) {
+    for (const { temp } of temps) rmSync(temp, { force: true });
+    throw new Failed([error('PAL7003', line.span(index), dir, (e as Error).message)]);
+  }
+}
+
+function runExplain(args: ParsedArgs, line: CommandLine, io: Io): number {
+  expectPositionals(args, line, 4, 5, 'explain FILE PROTO SRC DST [PORT|ICMPTYPE]');
+  if (args.target || args.out) fail(line, (args.target ?? args.out)!.index - 1, 'explain takes no --target or --out');
+  const [file, protocol, source, destination, port] = args.positionals;
+  const analyzed = analyze(rulesetInput(args, line, file!));
+  report(analyzed.diagnostics, io);
+  if (!analyzed.ir) return 2;
+  const arg = (p: { text: string; index: number }): Arg => ({ text: p.text, span: line.span(p.index) });
+  const parsed = parsePacket(analyzed.ir, {
+    protocol: arg(protocol!),
+    source: arg(source!),
+    destination: arg(destination!),
+    port: port ? arg(port) : undefined,
+  });
+  if (!parsed.packet) throw new Failed(parsed.diagnostics);
+  const { verdict, text } = explain(analyzed.ir, parsed.packet);
+  io.out(`${text}\n`);
+  return verdict.permitted ? 0 : 1;
+}
+
+function runTargets(args: ParsedArgs, line: CommandLine, io: Io): number {
+  expectPositionals(args, line, 0, 0, 'targets');
+  const yes = (b: boolean): string => (b ? 'yes' : 'no');
+  const rows = [['TARGET', 'ORDERED', 'DENY', 'EGRESS', 'IPV6', 'ICMP-TYPES', 'STATEFUL', 'NEEDS-ROLE-ADDRESSES', 'WRITES']];
+  for (const b of Object.values(backends)) {
+    const c = b.capabilities;
+    rows.push([b.id, yes(c.ordered), yes(c.deny), yes(c.egress), yes(c.ipv6), yes(c.icmpTypes), yes(c.stateful), yes(c.needsRoleAddresses), c.artifacts]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows) io.out(`${r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')}\n`);
+  for (const b of Object.values(backends)) {
+    io.out(`\n${b.id}: ${b.description}\n`);
+    for (const [key, spec] of Object.entries(b.options)) {
+      io.out(`  ${b.id}.${key} (${spec.type}, default ${JSON.stringify(spec.default)}): ${spec.description}\n`);
+    }
+  }
+  return 0;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return `palisade ${pkg.version}`;
+}

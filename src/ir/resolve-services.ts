@@ -1,0 +1,150 @@
+/**
+ * Service terms → service sets. Each term pairs its protocol with its own ports (there is never
+ * a cross product between terms); ports and ICMP types are checked and merged into ranges.
+ */
+import { didYouMean, error, withExtras, type Diagnostic } from '../diagnostics/index.js';
+import type { PortItem, ServiceTerm } from '../parser/ast.js';
+import { normalize, union, type Range } from './intervals.js';
+import { icmpTypeTable, protocolNumbers, PORT_PROTOCOLS, TYPE_PROTOCOLS } from './protocols.js';
+import type { Scope } from './scope.js';
+import type { PortRanges, ServiceEntry, ServiceSet } from './types.js';
+
+export const anyService: ServiceSet = { any: true, entries: [] };
+const noService: ServiceSet = { any: false, entries: [] };
+
+export function unionServices(a: ServiceSet, b: ServiceSet): ServiceSet {
+  if (a.any || b.any) return anyService;
+  const byProtocol = new Map<number, PortRanges | undefined>();
+  for (const e of [...a.entries, ...b.entries]) {
+    if (!byProtocol.has(e.protocol)) {
+      byProtocol.set(e.protocol, e.ports);
+      continue;
+    }
+    const existing = byProtocol.get(e.protocol);
+    byProtocol.set(e.protocol, existing === undefined || e.ports === undefined ? undefined : union(existing, e.ports));
+  }
+  const entries: ServiceEntry[] = [...byProtocol.entries()]
+    .sort((x, y) => x[0] - y[0])
+    .map(([protocol, ports]) => (ports === undefined ? { protocol } : { protocol, ports }));
+  return { any: false, entries };
+}
+
+export class ServiceResolver {
+  readonly #memo = new Map<string, ServiceSet>();
+  readonly #active: string[] = [];
+
+  constructor(
+    private readonly scope: Scope,
+    private readonly diagnostics: Diagnostic[],
+  ) {}
+
+  declared(name: string): ServiceSet {
+    const memo = this.#memo.get(name);
+    if (memo) return memo;
+    const decl = this.scope.services.get(name);
+    if (!decl) return noService;
+    if (this.#active.includes(name)) {
+      const chain = [...this.#active.slice(this.#active.indexOf(name)), name].join(' -> ');
+      this.diagnostics.push(error('PAL3006', decl.name.span, 'service', chain));
+      this.#memo.set(name, noService);
+      return noService;
+    }
+    this.#active.push(name);
+    const set = this.terms(decl.services);
+    this.#active.pop();
+    if (!this.#memo.has(name)) this.#memo.set(name, set);
+    return this.#memo.get(name)!;
+  }
+
+  terms(terms: readonly ServiceTerm[]): ServiceSet {
+    return terms.reduce((acc, t) => unionServices(acc, this.term(t)), noService);
+  }
+
+  private term(t: ServiceTerm): ServiceSet {
+    switch (t.kind) {
+      case 'any':
+        return anyService;
+      case 'number':
+        if (t.number > 255) {
+          this.diagnostics.push(error('PAL4006', t.numberSpan, t.number));
+          return noService;
+        }
+        return { any: false, entries: [{ protocol: t.number }] };
+      case 'name': {
+        const name = t.name.text;
+        if (this.scope.services.has(name)) return this.declared(name);
+        if (this.scope.addresses.has(name)) {
+          this.diagnostics.push(error('PAL3012', t.name.span, name, `a ${this.scope.addresses.get(name)!.kind}`, 'a service'));
+        } else {
+          this.diagnostics.push(withExtras(error('PAL3002', t.name.span, name), { hint: didYouMean(name, this.scope.services.keys()) }));
+        }
+        return noService;
+      }
+      case 'protocol': {
+        const protocol = protocolNumbers[t.protocol];
+        if (!t.ports) return { any: false, entries: [{ protocol }] };
+        if (!PORT_PROTOCOLS.has(protocol) && !TYPE_PROTOCOLS.has(protocol)) {
+          this.diagnostics.push(error('PAL4003', t.span, t.protocol));
+          return noService;
+        }
+        const ranges: Range<number>[] = [];
+        for (const item of t.ports) ranges.push(...this.portItem(t.protocol, protocol, item));
+        if (ranges.length === 0) return noService;
+        return { any: false, entries: [{ protocol, ports: normalize(ranges) }] };
+      }
+    }
+  }
+
+  private portItem(protoName: string, protocol: number, item: PortItem): Range<number>[] {
+    const isType = TYPE_PROTOCOLS.has(protocol);
+    const max = isType ? 255 : 65535;
+    const min = isType ? 0 : 1;
+    const check = (from: number, to: number): Range<number>[] => {
+      for (const n of [from, to]) {
+        if (n < min || n > max) {
+          this.diagnostics.push(isType ? error('PAL4005', item.span, protoName, n) : error('PAL4001', item.span, String(n)));
+          return [];
+        }
+      }
+      if (from > to) {
+        this.diagnostics.push(error('PAL4002', item.span, from, to));
+        return [];
+      }
+      return [[from, to]];
+    };
+    switch (item.kind) {
+      case 'range':
+        return check(item.from, item.to);
+      case 'named': {
+        if (!isType) {
+          this.diagnostics.push(error('PAL4014', item.span, protoName, item.name));
+          return [];
+        }
+        const table = icmpTypeTable(protocol);
+        const n = table[item.name];
+        if (n === undefined) {
+          this.diagnostics.push(
+            withExtras(error('PAL4004', item.span, protoName, item.name), { hint: didYouMean(item.name, Object.keys(table)) }),
+          );
+          return [];
+        }
+        return [[n, n]];
+      }
+      case 'param': {
+        const p = this.scope.params.get(item.name.text);
+        if (!p) {
+          if (!this.scope.declaredParams.has(item.name.text)) {
+            this.diagnostics.push(
+              withExtras(error('PAL3003', item.name.span, item.name.text), { hint: didYouMean(item.name.text, this.scope.declaredParams) }),
+            );
+          }
+          return [];
+        }
+        if (p.type === 'int') return check(p.value as number, p.value as number);
+        if (p.type === 'list(int)') return (p.value as readonly number[]).flatMap((n) => check(n, n));
+        this.diagnostics.push(error('PAL4009', item.name.span, p.name, p.type, `as a ${isType ? 'type' : 'port'}`));
+        return [];
+      }
+    }
+  }
+}
