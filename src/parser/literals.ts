@@ -11,7 +11,7 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; diagnostic: Diagn
 const MAX_INT = 4294967295;
 
 export function checkInteger(text: string, span: Span): Checked<number> {
-  if (text.length > 10 || Number(text) > MAX_INT) return { ok: false, diagnostic: error('PAL1006', span, text) };
+  if (text.replace(/^0+/, '').length > 10 || Number(text) > MAX_INT) return { ok: false, diagnostic: error('PAL1006', span, text) };
   return { ok: true, value: Number(text) };
 }
 
