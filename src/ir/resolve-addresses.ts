@@ -15,34 +15,26 @@ import {
   universe,
   type AddressSet,
 } from './addresses.js';
+import { Definitions } from './definitions.js';
 import type { Scope } from './scope.js';
 import type { Endpoint, EndpointTerm } from './types.js';
 
 export class AddressResolver {
-  readonly #memo = new Map<string, AddressSet | undefined>();
-  readonly #active: string[] = [];
+  readonly #definitions: Definitions<AddressSet | undefined>;
 
   constructor(
     private readonly scope: Scope,
     private readonly diagnostics: Diagnostic[],
-  ) {}
+  ) {
+    this.#definitions = new Definitions((name) => scope.addresses.get(name)?.kind ?? 'zone', undefined, diagnostics);
+  }
 
   /** The addresses of a zone or role; undefined for an opaque role (and after an error). */
   declared(name: string): AddressSet | undefined {
-    if (this.#memo.has(name)) return this.#memo.get(name);
     const decl = this.scope.addresses.get(name);
     if (!decl?.addresses) return undefined;
-    if (this.#active.includes(name)) {
-      const chain = [...this.#active.slice(this.#active.indexOf(name)), name].join(' -> ');
-      this.diagnostics.push(error('PAL3006', decl.name.span, decl.kind, chain));
-      this.#memo.set(name, undefined);
-      return undefined;
-    }
-    this.#active.push(name);
-    const set = this.expr(decl.addresses);
-    this.#active.pop();
-    if (!this.#memo.has(name)) this.#memo.set(name, set);
-    return this.#memo.get(name);
+    const addresses = decl.addresses;
+    return this.#definitions.get(name, decl.name.span, () => this.expr(addresses));
   }
 
   /** The set an address expression means. */

@@ -6,6 +6,7 @@ import { didYouMean, error, withExtras, type Diagnostic } from '../diagnostics/i
 import type { PortItem, ServiceTerm } from '../parser/ast.js';
 import { normalize, union, type Range } from './intervals.js';
 import { icmpTypeTable, protocolNumbers, PORT_PROTOCOLS, TYPE_PROTOCOLS } from './protocols.js';
+import { Definitions } from './definitions.js';
 import type { Scope } from './scope.js';
 import type { PortRanges, ServiceEntry, ServiceSet } from './types.js';
 
@@ -30,30 +31,19 @@ export function unionServices(a: ServiceSet, b: ServiceSet): ServiceSet {
 }
 
 export class ServiceResolver {
-  readonly #memo = new Map<string, ServiceSet>();
-  readonly #active: string[] = [];
+  readonly #definitions: Definitions<ServiceSet>;
 
   constructor(
     private readonly scope: Scope,
     private readonly diagnostics: Diagnostic[],
-  ) {}
+  ) {
+    this.#definitions = new Definitions(() => 'service', noService, diagnostics);
+  }
 
   declared(name: string): ServiceSet {
-    const memo = this.#memo.get(name);
-    if (memo) return memo;
     const decl = this.scope.services.get(name);
     if (!decl) return noService;
-    if (this.#active.includes(name)) {
-      const chain = [...this.#active.slice(this.#active.indexOf(name)), name].join(' -> ');
-      this.diagnostics.push(error('PAL3006', decl.name.span, 'service', chain));
-      this.#memo.set(name, noService);
-      return noService;
-    }
-    this.#active.push(name);
-    const set = this.terms(decl.services);
-    this.#active.pop();
-    if (!this.#memo.has(name)) this.#memo.set(name, set);
-    return this.#memo.get(name)!;
+    return this.#definitions.get(name, decl.name.span, () => this.terms(decl.services));
   }
 
   terms(terms: readonly ServiceTerm[]): ServiceSet {
