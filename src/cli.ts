@@ -6,7 +6,9 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { diffPolicies, jsonDifferences, namerOf, textDifferences } from './analysis/diff.js';
 import { explain, parsePacket, type Arg } from './analysis/explain.js';
+import { rulesetPolicy, type Policy } from './analysis/policy.js';
 import { backends, isTargetId, type Artifact } from './backends/index.js';
 import { analyze, compile, type RulesetInput } from './compile.js';
 import {
@@ -20,7 +22,7 @@ import {
   withExtras,
   type Diagnostic,
 } from './diagnostics/index.js';
-import type { Assignment } from './ir/index.js';
+import type { AddressSet, Assignment } from './ir/index.js';
 import type { ReadResult } from './parser/load.js';
 
 export interface Io {
@@ -35,12 +37,13 @@ const processIo: Io = {
 
 const USAGE = `usage:
   palisade compile FILE --target T [--set K=V]... [--vars FILE] [--out DIR]
+  palisade diff A B [--set K=V]... [--vars FILE] [--format text|json]
   palisade explain FILE PROTO SRC DST [PORT|ICMPTYPE] [--set K=V]... [--vars FILE]
   palisade targets
   palisade --help | --version
 `;
 
-const COMMANDS = ['compile', 'explain', 'targets'] as const;
+const COMMANDS = ['compile', 'diff', 'explain', 'targets'] as const;
 const MAX_DIAGNOSTICS = 50;
 
 class Failed extends Error {
@@ -90,6 +93,8 @@ function run(argv: readonly string[], line: CommandLine, io: Io): number {
   switch (command) {
     case 'compile':
       return runCompile(args, line, io);
+    case 'diff':
+      return runDiff(args, line, io);
     case 'explain':
       return runExplain(args, line, io);
     default:
@@ -102,6 +107,7 @@ interface ParsedArgs {
   readonly target?: { readonly text: string; readonly index: number };
   readonly out?: { readonly text: string; readonly index: number };
   readonly vars?: { readonly text: string; readonly index: number };
+  readonly format?: { readonly text: string; readonly index: number };
   readonly set: readonly Assignment[];
 }
 
@@ -117,6 +123,7 @@ function parseCommand(argv: readonly string[], line: CommandLine): ParsedArgs {
         target: { type: 'string', short: 't' },
         out: { type: 'string', short: 'o' },
         vars: { type: 'string' },
+        format: { type: 'string' },
         set: { type: 'string', multiple: true },
       },
     });
@@ -131,6 +138,7 @@ function parseCommand(argv: readonly string[], line: CommandLine): ParsedArgs {
     target?: { text: string; index: number };
     out?: { text: string; index: number };
     vars?: { text: string; index: number };
+    format?: { text: string; index: number };
     set: Assignment[];
   } = { positionals: [], set: [] };
   for (const token of parsed.tokens ?? []) {
@@ -145,7 +153,7 @@ function parseCommand(argv: readonly string[], line: CommandLine): ParsedArgs {
     const valueIndex = inline ? index : index + 1;
     const shift = inline ? argv[index]!.indexOf('=') + 1 : 0;
     if (token.name === 'set') result.set.push(assignment(line, token.value, valueIndex, shift));
-    else if (token.name === 'target' || token.name === 'out' || token.name === 'vars') {
+    else if (token.name === 'target' || token.name === 'out' || token.name === 'vars' || token.name === 'format') {
       result[token.name] = { text: token.value, index: valueIndex };
     }
   }
@@ -251,6 +259,38 @@ function runExplain(args: ParsedArgs, line: CommandLine, io: Io): number {
   const { verdict, text } = explain(analyzed.ir, parsed.packet);
   io.out(`${text}\n`);
   return verdict.permitted ? 0 : 1;
+}
+
+function runDiff(args: ParsedArgs, line: CommandLine, io: Io): number {
+  expectPositionals(args, line, 2, 2, 'diff A B');
+  if (args.target || args.out) fail(line, (args.target ?? args.out)!.index - 1, 'diff takes no --target or --out');
+  const format = args.format?.text ?? 'text';
+  if (format !== 'text' && format !== 'json') fail(line, args.format!.index, `unknown format ${JSON.stringify(format)}`, 'formats are text and json');
+  const operands = args.positionals.map((p) => loadOperand(args, line, p));
+  const diagnostics = operands.flatMap((o) => o.diagnostics);
+  report(diagnostics, io);
+  const [a, b] = operands;
+  if (!a?.policy || !b?.policy || hasErrors(diagnostics)) return 2;
+  const result = diffPolicies(a.policy, b.policy);
+  if (format === 'json') io.out(`${JSON.stringify(jsonDifferences(result), null, 2)}\n`);
+  else io.out(textDifferences(result, namerOf([...a.named, ...b.named])));
+  return result.equivalent ? 0 : 1;
+}
+
+interface Operand {
+  readonly policy?: Policy;
+  readonly named: readonly { readonly name: string; readonly addresses: AddressSet | undefined }[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** A diff operand: a .pal ruleset (with --set and --vars applied). */
+function loadOperand(args: ParsedArgs, line: CommandLine, p: { text: string; index: number }): Operand {
+  const analyzed = analyze(rulesetInput(args, line, p));
+  if (!analyzed.ir) return { named: [], diagnostics: analyzed.diagnostics };
+  const ir = analyzed.ir;
+  // Sets are named by a zone or role they equal, else by a rule's own source or destination.
+  const endpoints = ir.rules.flatMap((r) => [r.source, r.destination]).map((e) => ({ name: e.text, addresses: e.addresses }));
+  return { policy: rulesetPolicy(ir, p.text), named: [...ir.roles, ...ir.zones, ...endpoints], diagnostics: analyzed.diagnostics };
 }
 
 function runTargets(args: ParsedArgs, line: CommandLine, io: Io): number {
