@@ -3,13 +3,14 @@
  * goes through compile.ts; every error is printed with its position and a code frame, the exit
  * status is 2, and nothing is written.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { diffPolicies, jsonDifferences, namerOf, textDifferences } from './analysis/diff.js';
 import { explain, parsePacket, type Arg } from './analysis/explain.js';
 import { rulesetPolicy, type Policy } from './analysis/policy.js';
-import { backends, isTargetId, type Artifact } from './backends/index.js';
+import { backends, getBackend, isTargetId, type Artifact, type TargetId } from './backends/index.js';
+import type { ArtifactFile } from './backends/types.js';
 import { analyze, compile, type RulesetInput } from './compile.js';
 import {
   CommandLine,
@@ -22,7 +23,7 @@ import {
   withExtras,
   type Diagnostic,
 } from './diagnostics/index.js';
-import type { AddressSet, Assignment } from './ir/index.js';
+import type { AddressSet, Assignment, Role } from './ir/index.js';
 import type { ReadResult } from './parser/load.js';
 
 export interface Io {
@@ -266,7 +267,17 @@ function runDiff(args: ParsedArgs, line: CommandLine, io: Io): number {
   if (args.target || args.out) fail(line, (args.target ?? args.out)!.index - 1, 'diff takes no --target or --out');
   const format = args.format?.text ?? 'text';
   if (format !== 'text' && format !== 'json') fail(line, args.format!.index, `unknown format ${JSON.stringify(format)}`, 'formats are text and json');
-  const operands = args.positionals.map((p) => loadOperand(args, line, p));
+  // Rulesets first: a reader may need the roles of the ruleset it is compared with.
+  const isRuleset = (p: { text: string }): boolean => !isTargetId(p.text.slice(0, Math.max(0, p.text.indexOf(':'))));
+  const [pa, pb] = args.positionals as [{ text: string; index: number }, { text: string; index: number }];
+  let operands: Operand[];
+  if (isRuleset(pa) || !isRuleset(pb)) {
+    const a = loadOperand(args, line, pa);
+    operands = [a, loadOperand(args, line, pb, a)];
+  } else {
+    const b = loadOperand(args, line, pb);
+    operands = [loadOperand(args, line, pa, b), b];
+  }
   const diagnostics = operands.flatMap((o) => o.diagnostics);
   report(diagnostics, io);
   const [a, b] = operands;
@@ -279,18 +290,56 @@ function runDiff(args: ParsedArgs, line: CommandLine, io: Io): number {
 
 interface Operand {
   readonly policy?: Policy;
+  readonly roles?: readonly Role[];
   readonly named: readonly { readonly name: string; readonly addresses: AddressSet | undefined }[];
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** A diff operand: a .pal ruleset (with --set and --vars applied). */
-function loadOperand(args: ParsedArgs, line: CommandLine, p: { text: string; index: number }): Operand {
+/**
+ * A diff operand: a .pal ruleset (with --set and --vars applied), or `TARGET:PATH`, a compiled
+ * or deployed artifact (a file, or a directory of them) read back by that target's reader.
+ */
+function loadOperand(args: ParsedArgs, line: CommandLine, p: { text: string; index: number }, other?: Operand): Operand {
+  const colon = p.text.indexOf(':');
+  const target = colon > 0 ? p.text.slice(0, colon) : '';
+  if (isTargetId(target)) return readOperand(line, p, target, p.text.slice(colon + 1), other);
   const analyzed = analyze(rulesetInput(args, line, p));
   if (!analyzed.ir) return { named: [], diagnostics: analyzed.diagnostics };
   const ir = analyzed.ir;
   // Sets are named by a zone or role they equal, else by a rule's own source or destination.
   const endpoints = ir.rules.flatMap((r) => [r.source, r.destination]).map((e) => ({ name: e.text, addresses: e.addresses }));
-  return { policy: rulesetPolicy(ir, p.text), named: [...ir.roles, ...ir.zones, ...endpoints], diagnostics: analyzed.diagnostics };
+  return {
+    policy: rulesetPolicy(ir, p.text),
+    roles: ir.roles,
+    named: [...ir.roles, ...ir.zones, ...endpoints],
+    diagnostics: analyzed.diagnostics,
+  };
+}
+
+function readOperand(line: CommandLine, p: { text: string; index: number }, target: TargetId, where: string, other?: Operand): Operand {
+  const backend = getBackend(target);
+  if (!backend.read) fail(line, p.index, `the ${target} target has no reader yet`);
+  let files: ArtifactFile[];
+  try {
+    files = statSync(where).isDirectory()
+      ? readdirSync(where)
+          .filter((f) => !f.startsWith('.'))
+          .sort()
+          .map((f) => path.join(where, f))
+          .filter((f) => statSync(f).isFile())
+          .map((f) => ({ path: f, text: readFileSync(f, 'utf8') }))
+      : [{ path: where, text: readFileSync(where, 'utf8') }];
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Failed([error('PAL7001', line.span(p.index, target.length + 1), where, code === 'ENOENT' ? 'no such file or directory' : (e as Error).message)]);
+  }
+  if (files.length === 0) fail(line, p.index, `no files in ${JSON.stringify(where)}`);
+  const result = backend.read(files, { roles: other?.roles });
+  return {
+    ...(result.policy ? { policy: { ...result.policy, label: p.text } } : {}),
+    named: other?.named ?? [],
+    diagnostics: result.diagnostics,
+  };
 }
 
 function runTargets(args: ParsedArgs, line: CommandLine, io: Io): number {

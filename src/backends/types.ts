@@ -4,8 +4,9 @@
  * diagnostics, everything the target cannot express, and `emit` is only called when `check`
  * found no error. Both are pure: no file system, clock or environment.
  */
+import type { Policy } from '../analysis/policy.js';
 import type { Diagnostic } from '../diagnostics/index.js';
-import type { Ruleset } from '../ir/index.js';
+import type { Role, Ruleset } from '../ir/index.js';
 
 /** One output file of a target. */
 export interface Artifact {
@@ -42,6 +43,22 @@ export type OptionValues<S extends OptionSpecs> = {
   readonly [K in keyof S]: S[K] extends { type: 'string' } ? string : S[K] extends { type: 'bool' } ? boolean : number;
 };
 
+/** A file of a deployed or compiled artifact, for a reader. */
+export interface ArtifactFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+/** What a reader may need from the other side of a diff (e.g. a role's addresses). */
+export interface ReadContext {
+  readonly roles?: readonly Role[] | undefined;
+}
+
+export interface ReadResult {
+  readonly policy?: Policy;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
 export interface Backend<S extends OptionSpecs = OptionSpecs> {
   readonly id: string;
   readonly description: string;
@@ -49,6 +66,11 @@ export interface Backend<S extends OptionSpecs = OptionSpecs> {
   readonly options: S;
   check(ir: Ruleset, options: OptionValues<S>): Diagnostic[];
   emit(ir: Ruleset, options: OptionValues<S>): Artifact[];
+  /**
+   * Reads artifacts of this target back into a policy the analysis engine can compare
+   * (`palisade diff ruleset.pal TARGET:PATH`). Anything it cannot model exactly is an error.
+   */
+  read?(files: readonly ArtifactFile[], context: ReadContext): ReadResult;
 }
 
 /** Declares a backend with its option types inferred from its option specs. */

@@ -71,6 +71,9 @@ export const messages = {
   PAL6002: (target: string, rule: string, why: string) =>
     `the ${target} target cannot express rule ${q(rule)}: ${why}`,
   PAL6003: (target: string) => `the ${target} target writes one artifact per role, and this ruleset declares no role`,
+  PAL6004: (target: string, why: string) => `cannot read ${target}: ${why}`,
+  PAL6005: (target: string, what: string) => `${what} is not modelled by the ${target} reader, so the file cannot be compared exactly`,
+  PAL6006: (target: string, why: string) => `${target}: ${why}`,
 
   // command line and files
   PAL7001: (path: string, why: string) => `cannot read ${q(path)}: ${why}`,

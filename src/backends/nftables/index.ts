@@ -6,6 +6,7 @@ import { setToCidrs, type BoundParam, type Role, type Ruleset } from '../../ir/i
 import { defineBackend } from '../types.js';
 import { lowerRole } from './lower.js';
 import { printTable } from './print.js';
+import { readNftables } from './read.js';
 
 const MAX_COMMENT = 128;
 
@@ -69,4 +70,6 @@ export const nftables = defineBackend({
       contents: printTable(lowerRole(ir, role, options, header(ir, role))),
     }));
   },
+
+  read: readNftables,
 });
