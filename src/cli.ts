@@ -8,7 +8,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { diffPolicies, jsonDifferences, namerOf, textDifferences } from './analysis/diff.js';
 import { explain, parsePacket, type Arg } from './analysis/explain.js';
+import { lint } from './analysis/lint/index.js';
 import { rulesetPolicy, type Policy } from './analysis/policy.js';
+import { sarifLog } from './analysis/sarif.js';
 import { backends, getBackend, isTargetId, type Artifact, type TargetId } from './backends/index.js';
 import type { ArtifactFile } from './backends/types.js';
 import { analyze, compile, type RulesetInput } from './compile.js';
@@ -40,11 +42,12 @@ const USAGE = `usage:
   palisade compile FILE --target T [--set K=V]... [--vars FILE] [--out DIR]
   palisade diff A B [--set K=V]... [--vars FILE] [--format text|json]
   palisade explain FILE PROTO SRC DST [PORT|ICMPTYPE] [--set K=V]... [--vars FILE]
+  palisade lint FILE [--set K=V]... [--vars FILE] [--format text|sarif]
   palisade targets
   palisade --help | --version
 `;
 
-const COMMANDS = ['compile', 'diff', 'explain', 'targets'] as const;
+const COMMANDS = ['compile', 'diff', 'explain', 'lint', 'targets'] as const;
 const MAX_DIAGNOSTICS = 50;
 
 class Failed extends Error {
@@ -98,6 +101,8 @@ function run(argv: readonly string[], line: CommandLine, io: Io): number {
       return runDiff(args, line, io);
     case 'explain':
       return runExplain(args, line, io);
+    case 'lint':
+      return runLint(args, line, io);
     default:
       return runTargets(args, line, io);
   }
@@ -340,6 +345,27 @@ function readOperand(line: CommandLine, p: { text: string; index: number }, targ
     named: other?.named ?? [],
     diagnostics: result.diagnostics,
   };
+}
+
+function runLint(args: ParsedArgs, line: CommandLine, io: Io): number {
+  expectPositionals(args, line, 1, 1, 'lint FILE');
+  if (args.target || args.out) fail(line, (args.target ?? args.out)!.index - 1, 'lint takes no --target or --out');
+  const format = args.format?.text ?? 'text';
+  if (format !== 'text' && format !== 'sarif') fail(line, args.format!.index, `unknown format ${JSON.stringify(format)}`, 'formats are text and sarif');
+  const analyzed = analyze(rulesetInput(args, line, args.positionals[0]!));
+  if (!analyzed.ir || !analyzed.statements) {
+    report(analyzed.diagnostics, io);
+    return 2;
+  }
+  const findings = sortDiagnostics([...analyzed.diagnostics, ...lint(analyzed.ir, analyzed.statements)]);
+  if (format === 'sarif') {
+    io.out(`${JSON.stringify(sarifLog(findings, version().replace(/^palisade /, '')), null, 2)}\n`);
+  } else {
+    for (const d of findings) io.out(`${formatDiagnostic(d)}\n`);
+    const errors = findings.filter((d) => d.severity === 'error').length;
+    io.out(`${findings.length} finding${findings.length === 1 ? '' : 's'}: ${errors} error${errors === 1 ? '' : 's'}, ${findings.length - errors} warning${findings.length - errors === 1 ? '' : 's'}\n`);
+  }
+  return hasErrors(findings) ? 1 : 0;
 }
 
 function runTargets(args: ParsedArgs, line: CommandLine, io: Io): number {

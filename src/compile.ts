@@ -11,6 +11,7 @@ import { didYouMean, error, withExtras } from './diagnostics/index.js';
 import { backends, getBackend, isTargetId, type Artifact, type TargetId } from './backends/index.js';
 import { resolveOptions, targetBlock } from './backends/options.js';
 import { lower, type Assignment, type Ruleset } from './ir/index.js';
+import type { Statement } from './parser/ast.js';
 import { load, type SourceReader } from './parser/load.js';
 
 export interface RulesetInput {
@@ -25,6 +26,8 @@ export interface RulesetInput {
 
 export interface Analyzed {
   readonly ir?: Ruleset;
+  /** The statements read (imports expanded), for checks that look at what was written (lint). */
+  readonly statements?: readonly Statement[];
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -41,7 +44,7 @@ export function analyze(input: RulesetInput): Analyzed {
   const diagnostics = [...loaded.diagnostics, ...lowered.diagnostics];
   if (!lowered.ir) return { diagnostics };
   diagnostics.push(...checkTargetBlocks(lowered.ir));
-  return hasErrors(diagnostics) ? { diagnostics } : { ir: lowered.ir, diagnostics };
+  return hasErrors(diagnostics) ? { diagnostics } : { ir: lowered.ir, statements: loaded.statements, diagnostics };
 }
 
 export function compile(input: RulesetInput & { readonly target: TargetId }): Compiled {

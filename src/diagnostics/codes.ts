@@ -75,6 +75,15 @@ export const messages = {
   PAL6005: (target: string, what: string) => `${what} is not modelled by the ${target} reader, so the file cannot be compared exactly`,
   PAL6006: (target: string, why: string) => `${target}: ${why}`,
 
+  // lint findings
+  PAL8001: (rule: string, why: string) => `rule ${q(rule)} can never match: ${why}`,
+  PAL8002: (rule: string, by: string) => `rule ${q(rule)} is shadowed: every packet it matches is decided earlier, by ${by}`,
+  PAL8003: (rule: string, by: string) => `rule ${q(rule)} is redundant: without it, its packets are decided the same way by ${by}`,
+  PAL8004: (kind: string, name: string) => `${kind} ${q(name)} is never used`,
+  PAL8005: (zone: string) => `zone ${q(zone)} is empty with the current parameters`,
+  PAL8006: (what: string, opened: string, by: string) => `${what} ${opened} to any address (${by})`,
+  PAL8007: (zone: string, api: string) => `administrators in zone ${q(zone)} cannot reach the ${api} on any role: they would be locked out`,
+
   // command line and files
   PAL7001: (path: string, why: string) => `cannot read ${q(path)}: ${why}`,
   PAL7002: (why: string) => `${why}`,

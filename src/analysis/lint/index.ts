@@ -1,0 +1,29 @@
+/**
+ * `palisade lint FILE`: exact findings about a ruleset, one check per file. Findings are
+ * diagnostics (positioned, with codes PAL8xxx); errors make `lint` exit 1.
+ */
+import { sortDiagnostics, type Diagnostic } from '../../diagnostics/index.js';
+import type { Ruleset } from '../../ir/index.js';
+import type { Statement } from '../../parser/ast.js';
+import { PacketSpace } from '../encoding.js';
+import { PolicyAnalysis } from '../permitted.js';
+import { rulesetPolicy } from '../policy.js';
+import { adminLockout } from './admin-lockout.js';
+import type { LintCheck, LintContext } from './context.js';
+import { emptyZones } from './empty-zones.js';
+import { neverMatches } from './never-matches.js';
+import { ruleFacts } from './reach.js';
+import { redundant } from './redundant.js';
+import { sensitivePorts } from './sensitive-ports.js';
+import { shadowed } from './shadowed.js';
+import { unused } from './unused.js';
+
+export const lintChecks: readonly LintCheck[] = [neverMatches, shadowed, redundant, unused, emptyZones, sensitivePorts, adminLockout];
+
+export function lint(ir: Ruleset, statements: readonly Statement[]): Diagnostic[] {
+  const space = new PacketSpace(ir.roles.filter((r) => r.addresses === undefined).map((r) => r.name));
+  const policy = new PolicyAnalysis(space, rulesetPolicy(ir, ir.sources[0]?.name ?? ''));
+  const gate = policy.gates[0]!;
+  const ctx: LintContext = { ir, statements, space, policy, gate, facts: ruleFacts(gate) };
+  return sortDiagnostics(lintChecks.flatMap((check) => check(ctx)));
+}
