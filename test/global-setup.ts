@@ -1,6 +1,7 @@
-/** Builds dist/ once before the tests, so CLI tests always run the current code. */
-import { execFileSync } from 'node:child_process';
+/** Bundles the CLI once before the tests, so CLI tests always run the current code. */
+// @ts-expect-error: a plain ES module without type declarations
+import { bundle } from '../scripts/bundle.mjs';
 
-export default function setup(): void {
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+export default async function setup(): Promise<void> {
+  await (bundle as () => Promise<void>)();
 }

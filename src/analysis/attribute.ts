@@ -3,6 +3,7 @@
  * gate by gate. Exact: each part is the set of packets of the region that this rule decides.
  */
 import { FALSE, type Node } from './bdd.js';
+import { decomposeDestinations } from './decompose.js';
 import type { GateAnalysis, PolicyAnalysis } from './permitted.js';
 import type { Origin } from './policy.js';
 
@@ -32,6 +33,11 @@ export function splitByDecider(pa: PolicyAnalysis, region: Node, verdict: 'allow
   return out;
 }
 
+/**
+ * The gate's first-match split of a region. The region's destinations are read off the top of
+ * its diagram (decomposeDestinations), so only the segments it touches are visited, and inside a
+ * segment everything is over protocol, port and source.
+ */
 function splitGate(gate: GateAnalysis, region: Node): Decided[] {
   const space = gate.space;
   const b = space.bdd;
@@ -39,17 +45,23 @@ function splitGate(gate: GateAnalysis, region: Node): Decided[] {
   const add = (i: number, n: Node): void => {
     parts.set(i, b.or(parts.get(i) ?? FALSE, n));
   };
-  for (const segment of gate.segments) {
-    let r = b.and(region, space.interval('dst', segment.kind, segment.lo, segment.hi));
-    if (r === FALSE) continue;
-    for (const i of segment.rules) {
-      const hit = b.and(r, gate.local[i]!);
-      if (hit === FALSE) continue;
-      add(i, hit);
-      r = b.diff(r, gate.local[i]!);
-      if (r === FALSE) break;
+  for (const { node, destinations } of decomposeDestinations(space, region)) {
+    for (const [kind, lo, hi] of destinations) {
+      for (const segment of gate.segmentsIn(kind, lo, hi)) {
+        const from = segment.lo > lo ? segment.lo : lo;
+        const to = segment.hi < hi ? segment.hi : hi;
+        const where = space.interval('dst', kind, from, to);
+        let r = node;
+        for (const i of segment.rules) {
+          const hit = b.and(r, gate.local[i]!);
+          if (hit === FALSE) continue;
+          add(i, b.and(where, hit));
+          r = b.diff(r, gate.local[i]!);
+          if (r === FALSE) break;
+        }
+        if (r !== FALSE) add(-1, b.and(where, r));
+      }
     }
-    if (r !== FALSE) add(-1, r);
   }
   return [...parts.entries()]
     .sort((x, y) => (x[0] === -1 ? 1 : y[0] === -1 ? -1 : x[0] - y[0]))

@@ -245,22 +245,26 @@ export class Bdd {
    */
   range(first: number, width: number, lo: bigint, hi: bigint): Node {
     if (lo > hi) return FALSE;
-    const memo = new Map<number, Node>();
-    const build = (i: number, tightLo: boolean, tightHi: boolean): Node => {
-      if (i === width || (!tightLo && !tightHi)) return TRUE;
-      const key = i * 4 + (tightLo ? 2 : 0) + (tightHi ? 1 : 0);
-      const known = memo.get(key);
-      if (known !== undefined) return known;
-      const shift = BigInt(width - 1 - i);
-      const lb = tightLo ? Number((lo >> shift) & 1n) : 0;
-      const hb = tightHi ? Number((hi >> shift) & 1n) : 1;
-      const low = lb === 0 ? build(i + 1, tightLo, tightHi && hb === 0) : FALSE;
-      const high = hb === 1 ? build(i + 1, tightLo && lb === 1, tightHi) : FALSE;
-      const n = this.mk(first + i, low, high);
-      memo.set(key, n);
-      return n;
-    };
-    return build(0, true, true);
+    const loBits = lo.toString(2).padStart(width, '0');
+    const hiBits = hi.toString(2).padStart(width, '0');
+    // Built bottom-up: at each depth, the node for each of the four (tight on lo, tight on hi) states.
+    let next = [TRUE, TRUE, TRUE, TRUE];
+    for (let i = width - 1; i >= 0; i--) {
+      const lb = loBits.charCodeAt(i) === 49 ? 1 : 0;
+      const hb = hiBits.charCodeAt(i) === 49 ? 1 : 0;
+      const here = [TRUE, TRUE, TRUE, TRUE];
+      for (let state = 1; state < 4; state++) {
+        const tightLo = (state & 2) !== 0;
+        const tightHi = (state & 1) !== 0;
+        const l = tightLo ? lb : 0;
+        const h = tightHi ? hb : 1;
+        const low = l === 0 ? next[(tightLo ? 2 : 0) | (tightHi && h === 0 ? 1 : 0)]! : FALSE;
+        const high = h === 1 ? next[(tightLo && l === 1 ? 2 : 0) | (tightHi ? 1 : 0)]! : FALSE;
+        here[state] = this.mk(first + i, low, high);
+      }
+      next = here;
+    }
+    return next[3]!;
   }
 
   /** x = value for the `width` bits starting at variable `first`. */

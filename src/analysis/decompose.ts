@@ -114,6 +114,25 @@ function endLayer(space: PacketSpace, node: Node, kindVar: number, valueVar: num
   return out;
 }
 
+/**
+ * The destination layer of a set: each sub-diagram below the destination (over protocol, port
+ * and source) with the destination intervals (kind, lo, hi) that lead to it.
+ */
+export function decomposeDestinations(space: PacketSpace, node: Node): { node: Node; destinations: [Kind, bigint, bigint][] }[] {
+  const out: { node: Node; destinations: [Kind, bigint, bigint][] }[] = [];
+  for (const [sub, kindRanges] of fieldIntervals(space, node, DST_KIND, 2, DST_VALUE)) {
+    for (const [klo, khi] of kindRanges) {
+      for (let k = Number(klo); k <= Number(khi) && k <= KIND_OPAQUE; k++) {
+        const kind = k as Kind;
+        for (const [leaf, ranges] of fieldIntervals(space, sub, DST_VALUE, KIND_WIDTH[kind], DST_VALUE + VALUE_BITS)) {
+          out.push({ node: leaf, destinations: ranges.map(([lo, hi]) => [kind, lo, hi]) });
+        }
+      }
+    }
+  }
+  return out;
+}
+
 const rangeKey = (rs: readonly Range<number>[]): string => rs.map(([a, b]) => `${a}-${b}`).join(',');
 
 /** The products whose union is exactly `node`. */

@@ -6,28 +6,35 @@
  * (protocol × ports × sources × destinations), each with a real example packet; the text form
  * groups them under the rule that decides them, in the operand's own words.
  */
-import { formatAddress, icmpTypeName, protocolLabel, setToCidrs, setsEqual, type AddressSet, type Packet, type PacketEnd } from '../ir/index.js';
+import { formatAddress, icmpTypeName, protocolLabel, setToCidrs, type AddressSet, type Packet, type PacketEnd } from '../ir/index.js';
 import type { Range } from '../ir/intervals.js';
 import { location } from '../diagnostics/index.js';
 import { FALSE, type Node } from './bdd.js';
 import { decompose, type Product } from './decompose.js';
-import { PacketSpace } from './encoding.js';
+import type { PacketSpace } from './encoding.js';
+import { PacketUniverse, type PacketSet } from './packet-set.js';
 import { PolicyAnalysis } from './permitted.js';
 import type { Policy } from './policy.js';
 import { splitByDecider } from './attribute.js';
 import { packetText } from './explain.js';
 
 export interface DiffResult {
+  /** The universe of the sets below (it knows both policies' opaque roles). */
+  readonly universe: PacketUniverse;
   readonly space: PacketSpace;
   readonly a: PolicyAnalysis;
   readonly b: PolicyAnalysis;
   readonly added: Node;
   readonly removed: Node;
+  /** `added` and `removed` as packet sets. */
+  readonly addedSet: PacketSet;
+  readonly removedSet: PacketSet;
   readonly equivalent: boolean;
 }
 
 export function diffPolicies(a: Policy, b: Policy): DiffResult {
-  const space = new PacketSpace([...a.opaqueRoles, ...b.opaqueRoles]);
+  const universe = new PacketUniverse([...a.opaqueRoles, ...b.opaqueRoles]);
+  const space = universe.space;
   const pa = new PolicyAnalysis(space, a);
   const pb = new PolicyAnalysis(space, b);
   const bdd = space.bdd;
@@ -36,7 +43,17 @@ export function diffPolicies(a: Policy, b: Policy): DiffResult {
   const inB = bdd.and(pb.permitted(), domain);
   const added = bdd.diff(inB, inA);
   const removed = bdd.diff(inA, inB);
-  return { space, a: pa, b: pb, added, removed, equivalent: added === FALSE && removed === FALSE };
+  return {
+    universe,
+    space,
+    a: pa,
+    b: pb,
+    added,
+    removed,
+    addedSet: universe.wrap(added),
+    removedSet: universe.wrap(removed),
+    equivalent: added === FALSE && removed === FALSE,
+  };
 }
 
 // ------------------------------------------------------------------ products as data
@@ -134,13 +151,21 @@ export function jsonDifferences(result: DiffResult): { equivalent: boolean; diff
 
 // ------------------------------------------------------------------ text
 
+/** A canonical text of a set (sets are canonical, so equal sets have equal keys). */
+function setKey(s: AddressSet): string {
+  const r = (rs: readonly (readonly [bigint, bigint])[]): string => rs.map(([a, b]) => `${a}-${b}`).join(',');
+  return `${r(s.v4)}|${r(s.v6)}|${s.opaque.join(',')}`;
+}
+
 /** Names an address set by a zone or role it equals, or lists its CIDRs. */
 export type Namer = (set: AddressSet) => string;
 
 export function namerOf(named: readonly { readonly name: string; readonly addresses: AddressSet | undefined }[]): Namer {
+  const byKey = new Map<string, string>();
+  for (const n of named) if (n.addresses !== undefined && !byKey.has(setKey(n.addresses))) byKey.set(setKey(n.addresses), n.name);
   return (set) => {
-    const hit = named.find((n) => n.addresses !== undefined && setsEqual(n.addresses, set));
-    if (hit) return hit.name;
+    const hit = byKey.get(setKey(set));
+    if (hit !== undefined) return hit;
     const ends = endsOf(set);
     return ends.length > 4 ? `${ends.slice(0, 4).join(', ')}, ... (${ends.length} networks)` : ends.join(', ');
   };

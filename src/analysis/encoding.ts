@@ -52,9 +52,12 @@ export class PacketSpace {
   readonly #opaqueIndex: ReadonlyMap<string, number>;
   readonly valid: Node;
   readonly #ports = new Map<string, Node>();
+  readonly #kinds = new Map<string, Node>();
+  readonly #protocols = new Map<number, Node>();
+  readonly #intervals = new Map<string, Node>();
 
   constructor(opaqueRoles: Iterable<string>) {
-    this.bdd = new Bdd(NUM_VARS, 1 << 18);
+    this.bdd = new Bdd(NUM_VARS, 1 << 20);
     this.opaque = [...new Set(opaqueRoles)].sort();
     this.#opaqueIndex = new Map(this.opaque.map((name, i) => [name, i]));
     this.valid = this.#valid();
@@ -66,15 +69,22 @@ export class PacketSpace {
 
   /** kind(side) = k */
   kind(side: Side, k: Kind): Node {
-    return this.bdd.equal(kindVar(side), KIND_BITS, BigInt(k));
+    const key = `${side}${k}`;
+    let n = this.#kinds.get(key);
+    if (n === undefined) this.#kinds.set(key, (n = this.bdd.equal(kindVar(side), KIND_BITS, BigInt(k))));
+    return n;
   }
 
   /** The end on `side` lies in [lo, hi] of kind k (values in the kind's own units). */
   interval(side: Side, k: Kind, lo: bigint, hi: bigint): Node {
-    const width = KIND_WIDTH[k];
-    const shift = BigInt(VALUE_BITS - width);
-    const value = this.bdd.range(valueVar(side), VALUE_BITS, lo << shift, (hi << shift) | ((1n << shift) - 1n));
-    return this.bdd.and(this.kind(side, k), value);
+    const key = `${side}${k}:${lo}-${hi}`;
+    const known = this.#intervals.get(key);
+    if (known !== undefined) return known;
+    // Only the kind's own (top) bits are constrained: the bits below are left free.
+    const value = this.bdd.range(valueVar(side), KIND_WIDTH[k], lo, hi);
+    const n = this.bdd.and(this.kind(side, k), value);
+    this.#intervals.set(key, n);
+    return n;
   }
 
   /** The end on `side` lies in the address set. */
@@ -95,7 +105,9 @@ export class PacketSpace {
   }
 
   protocol(p: number): Node {
-    return this.bdd.equal(PROTO, PROTO_BITS, BigInt(p));
+    let n = this.#protocols.get(p);
+    if (n === undefined) this.#protocols.set(p, (n = this.bdd.equal(PROTO, PROTO_BITS, BigInt(p))));
+    return n;
   }
 
   ports(lo: number, hi: number): Node {

@@ -160,9 +160,20 @@ export class GateAnalysis {
     return s.kind === 'destination' ? destinationNode(this.space, s.addresses) : sourceNode(this.space, s.addresses);
   }
 
-  /** The segments whose destinations overlap [lo, hi] of a kind. */
+  /** The segments whose destinations overlap [lo, hi] of a kind (binary search: segments are in order). */
   segmentsIn(kind: Kind, lo: bigint, hi: bigint): Segment[] {
-    return this.segments.filter((s) => s.kind === kind && s.hi >= lo && s.lo <= hi);
+    const segs = this.segments;
+    let a = 0;
+    let z = segs.length - 1;
+    while (a < z) {
+      const mid = (a + z) >> 1;
+      const s = segs[mid]!;
+      if (s.kind < kind || (s.kind === kind && s.hi < lo)) a = mid + 1;
+      else z = mid;
+    }
+    const out: Segment[] = [];
+    for (let i = a; i < segs.length && segs[i]!.kind === kind && segs[i]!.lo <= hi; i++) out.push(segs[i]!);
+    return out;
   }
 }
 

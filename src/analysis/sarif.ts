@@ -7,7 +7,6 @@ import type { Diagnostic, Span } from '../diagnostics/index.js';
 
 const SUMMARIES: Record<string, string> = {
   PAL5002: 'rule matches nothing with the current parameters',
-  PAL8001: 'rule can never match',
   PAL8002: 'rule shadowed by earlier rules',
   PAL8003: 'redundant rule',
   PAL8004: 'declaration never used',

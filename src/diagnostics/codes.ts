@@ -76,7 +76,6 @@ export const messages = {
   PAL6006: (target: string, why: string) => `${target}: ${why}`,
 
   // lint findings
-  PAL8001: (rule: string, why: string) => `rule ${q(rule)} can never match: ${why}`,
   PAL8002: (rule: string, by: string) => `rule ${q(rule)} is shadowed: every packet it matches is decided earlier, by ${by}`,
   PAL8003: (rule: string, by: string) => `rule ${q(rule)} is redundant: without it, its packets are decided the same way by ${by}`,
   PAL8004: (kind: string, name: string) => `${kind} ${q(name)} is never used`,

@@ -41,8 +41,7 @@ export class SourceFile {
 
   /** A span over [start, end) of this file. */
   span(start: number, end: number): Span {
-    const { line, column } = this.position(start);
-    return { source: this, start, end: Math.max(end, start), line, column };
+    return new SourceSpan(this, start, Math.max(end, start));
   }
 }
 
@@ -53,6 +52,24 @@ export interface Span {
   readonly end: number;
   readonly line: number;
   readonly column: number;
+}
+
+/** Spans are made for every node but rarely printed: line and column are computed when asked. */
+class SourceSpan implements Span {
+  #position: { line: number; column: number } | undefined;
+  constructor(
+    readonly source: SourceFile,
+    readonly start: number,
+    readonly end: number,
+  ) {
+    Object.freeze(this);
+  }
+  get line(): number {
+    return (this.#position ??= this.source.position(this.start)).line;
+  }
+  get column(): number {
+    return (this.#position ??= this.source.position(this.start)).column;
+  }
 }
 
 /** The smallest span covering both spans (which must share a file). */

@@ -97,11 +97,19 @@ function dedupe<T extends { readonly name: string }>(items: T[]): T[] {
   return items.filter((i) => !seen.has(i.name) && seen.add(i.name));
 }
 
-/** Freezes the IR's own objects (not the source files it points at), so nothing can patch it. */
-function deepFreeze<T>(value: T, seen = new Set<unknown>()): T {
-  if (value === null || typeof value !== 'object' || seen.has(value) || Object.isFrozen(value)) return value;
-  if (value.constructor && value.constructor !== Object && !Array.isArray(value)) return value;
-  seen.add(value);
-  for (const v of Object.values(value)) deepFreeze(v, seen);
-  return Object.freeze(value);
+/**
+ * Freezes the IR's own plain objects and arrays (not class instances such as spans and source
+ * files), so nothing can patch it. Freezing before descending makes "frozen" the visited mark.
+ */
+function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  if (Array.isArray(value)) {
+    Object.freeze(value);
+    for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
+    return value;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  Object.freeze(value);
+  for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
+  return value;
 }

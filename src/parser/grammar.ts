@@ -59,7 +59,10 @@ export class PalParser extends CstParser {
   constructor() {
     super(T.allTokens, {
       recoveryEnabled: true,
-      nodeLocationTracking: 'full',
+      // Every CST node records its start and end offsets; lines and columns come from the source's
+      // line index (SourceFile.position), exactly, and only when printed. Chevrotain's "full"
+      // mode would also store them on every node and doubles the parse time.
+      nodeLocationTracking: 'onlyOffset',
       maxLookahead: 3,
       errorMessageProvider,
     });

@@ -11,14 +11,18 @@ import { rulesetPolicy } from '../policy.js';
 import { adminLockout } from './admin-lockout.js';
 import type { LintCheck, LintContext } from './context.js';
 import { emptyZones } from './empty-zones.js';
-import { neverMatches } from './never-matches.js';
 import { ruleFacts } from './reach.js';
 import { redundant } from './redundant.js';
 import { sensitivePorts } from './sensitive-ports.js';
 import { shadowed } from './shadowed.js';
 import { unused } from './unused.js';
 
-export const lintChecks: readonly LintCheck[] = [neverMatches, shadowed, redundant, unused, emptyZones, sensitivePorts, adminLockout];
+/**
+ * Rules that can never match are reported before lint runs, by the checks every command shares:
+ * families that cannot meet are an error (PAL5001), ends empty with the current parameters a
+ * warning (PAL5002) that lint prints with its own findings.
+ */
+export const lintChecks: readonly LintCheck[] = [shadowed, redundant, unused, emptyZones, sensitivePorts, adminLockout];
 
 export function lint(ir: Ruleset, statements: readonly Statement[]): Diagnostic[] {
   const space = new PacketSpace(ir.roles.filter((r) => r.addresses === undefined).map((r) => r.name));

@@ -9,7 +9,7 @@ import { DST_VALUE, KIND_WIDTH, PROTO, VALUE_BITS, type Kind, type PacketSpace }
 import type { GateAnalysis } from '../permitted.js';
 
 export interface RuleFacts {
-  /** Some valid packet matches the rule. */
+  /** Some valid packet matches the rule (rules that match none are reported by PAL5001/PAL5002). */
   matches: boolean;
   /** The rule decides some packet (it is not shadowed). */
   reaches: boolean;
@@ -52,7 +52,8 @@ export function ruleFacts(gate: GateAnalysis): RuleFacts[] {
     if (segment.rules.length === 0) continue;
     const valid = atDestination(space, space.valid, segment.kind, segment.lo);
     const key = `${segment.kind}:${valid}:${segment.rules.join(',')}`;
-    const repeat = done.has(key);
+    // The same rules over the same valid packets give the same facts.
+    if (done.has(key)) continue;
     done.add(key);
     const list = segment.rules;
     const matched = list.map((i) => b.and(gate.local[i]!, valid));
@@ -68,18 +69,32 @@ export function ruleFacts(gate: GateAnalysis): RuleFacts[] {
       const f = facts[i]!;
       const m = matched[k]!;
       const reach = b.diff(m, earlier);
-      if (!repeat) f.reach.push({ kind: segment.kind, lo: segment.lo, hi: segment.hi, node: reach });
+      f.reach.push({ kind: segment.kind, lo: segment.lo, hi: segment.hi, node: reach });
       if (m !== FALSE) f.matches = true;
       if (reach !== FALSE) {
         f.reaches = true;
         const allow = rules[i]!.action === 'allow';
         const otherwise = allow ? b.diff(reach, after[k + 1]!) : b.and(reach, after[k + 1]!);
         if (otherwise !== FALSE) f.matters = true;
-      } else if (m !== FALSE && !repeat) {
-        for (const j of cover(space, m, list.slice(0, k), matched.slice(0, k))) f.coveredBy.add(j);
       }
       earlier = b.or(earlier, m);
     });
+  }
+  // Which earlier rules cover each shadowed rule (only those: the search weighs overlaps).
+  const coverDone = new Set<string>();
+  for (const segment of gate.segments) {
+    const list = segment.rules;
+    const positions = list.flatMap((i, k) => (facts[i]!.matches && !facts[i]!.reaches ? [k] : []));
+    if (positions.length === 0) continue;
+    const valid = atDestination(space, space.valid, segment.kind, segment.lo);
+    const key = `${segment.kind}:${valid}:${list.join(',')}`;
+    if (coverDone.has(key)) continue;
+    coverDone.add(key);
+    const matched = list.map((i) => b.and(gate.local[i]!, valid));
+    for (const k of positions) {
+      if (matched[k] === FALSE) continue;
+      for (const j of cover(space, matched[k]!, list.slice(0, k), matched.slice(0, k))) facts[list[k]!]!.coveredBy.add(j);
+    }
   }
   // Second pass, only where a redundant rule is: which later rules take its packets over.
   for (const segment of gate.segments) {
@@ -89,8 +104,9 @@ export function ruleFacts(gate: GateAnalysis): RuleFacts[] {
     const valid = atDestination(space, space.valid, segment.kind, segment.lo);
     const matched = list.map((i) => b.and(gate.local[i]!, valid));
     for (const k of positions) {
-      let left = facts[list[k]!]!.reach.find((r) => r.kind === segment.kind && r.lo <= segment.lo && r.hi >= segment.lo)?.node ?? FALSE;
-      left = b.diff(left, list.slice(0, k).reduce((acc, _i, j) => b.or(acc, matched[j]!), FALSE));
+      // The rule's reach in this segment: its first pass entry for these same rules.
+      let left = facts[list[k]!]!.reach.find((r) => r.kind === segment.kind && r.lo === segment.lo)?.node;
+      if (left === undefined) continue;
       for (let j = k + 1; j < list.length && left !== FALSE; j++) {
         if (b.and(left, matched[j]!) === FALSE) continue;
         facts[list[k]!]!.takenOverBy.add(list[j]!);
