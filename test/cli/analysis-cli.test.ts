@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Ajv from 'ajv-draft-04';
+import ajvDraft04 from 'ajv-draft-04';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const bin = path.resolve('bin/palisade.js');
@@ -136,7 +136,7 @@ describe('palisade lint', () => {
     const log = JSON.parse(r.stdout);
     const schema = JSON.parse(readFileSync('node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json', 'utf8'));
     // rtm.5 has a language-code pattern that is only valid without the Unicode flag.
-    const validate = new Ajv({ strict: false, unicodeRegExp: false, logger: false }).compile(schema);
+    const validate = new ajvDraft04.default({ strict: false, unicodeRegExp: false, logger: false }).compile(schema);
     expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
     expect(log.runs[0].results).toEqual([
       {

@@ -290,11 +290,15 @@ function valueLength(tokens: readonly Token[], at: number): number {
 function numbers(tokens: readonly Token[], span: Span, max: number, names?: Readonly<Record<string, number>>): Range<number>[] {
   const out: Range<number>[] = [];
   for (const t of elementsOf(tokens, span)) {
+    // A name may itself hold a hyphen (`echo-request`, `nd-router-solicit`): it is not a range.
+    if (names !== undefined && Object.hasOwn(names, t.text)) {
+      out.push([names[t.text]!, names[t.text]!]);
+      continue;
+    }
     const [a, b] = splitRange(t.text);
     const n = (x: string): number => {
       if (/^\d+$/.test(x) && Number(x) <= max) return Number(x);
-      const named = names?.[x];
-      if (named !== undefined) return named;
+      if (names !== undefined && Object.hasOwn(names, x)) return names[x]!;
       return fail(t.span, `${JSON.stringify(x)} is not a number 0-${max}${names ? ' or a known name' : ''}`);
     };
     const lo = n(a);
