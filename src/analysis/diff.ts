@@ -8,52 +8,74 @@
  */
 import { formatAddress, icmpTypeName, protocolLabel, setToCidrs, type AddressSet, type Packet, type PacketEnd } from '../ir/index.js';
 import type { Range } from '../ir/intervals.js';
-import { location } from '../diagnostics/index.js';
-import { FALSE, type Node } from './bdd.js';
-import { decompose, type Product } from './decompose.js';
-import type { PacketSpace } from './encoding.js';
-import { PacketUniverse, type PacketSet } from './packet-set.js';
-import { PolicyAnalysis } from './permitted.js';
-import type { Policy } from './policy.js';
+import { location, type Span } from '../diagnostics/index.js';
 import { splitByDecider } from './attribute.js';
 import { packetText } from './explain.js';
+import { PolicyAnalysis } from './gates.js';
+import type { Policy } from './policy.js';
+import { pushDst, servicesOp, type DstPiece } from './sets.js';
+import { examplePacket, PacketUniverse, setKey, type PacketSet, type Product } from './universe.js';
+
+export { examplePacket };
 
 export interface DiffResult {
   /** The universe of the sets below (it knows both policies' opaque roles). */
   readonly universe: PacketUniverse;
-  readonly space: PacketSpace;
   readonly a: PolicyAnalysis;
   readonly b: PolicyAnalysis;
-  readonly added: Node;
-  readonly removed: Node;
-  /** `added` and `removed` as packet sets. */
+  /** Permitted by B and not by A, within what both judge. */
   readonly addedSet: PacketSet;
+  /** Permitted by A and not by B, within what both judge. */
   readonly removedSet: PacketSet;
   readonly equivalent: boolean;
 }
 
 export function diffPolicies(a: Policy, b: Policy): DiffResult {
   const universe = new PacketUniverse([...a.opaqueRoles, ...b.opaqueRoles]);
-  const space = universe.space;
-  const pa = new PolicyAnalysis(space, a);
-  const pb = new PolicyAnalysis(space, b);
-  const bdd = space.bdd;
-  const domain = bdd.and(pa.domain(), pb.domain());
-  const inA = bdd.and(pa.permitted(), domain);
-  const inB = bdd.and(pb.permitted(), domain);
-  const added = bdd.diff(inB, inA);
-  const removed = bdd.diff(inA, inB);
-  return {
-    universe,
-    space,
-    a: pa,
-    b: pb,
-    added,
-    removed,
-    addedSet: universe.wrap(added),
-    removedSet: universe.wrap(removed),
-    equivalent: added === FALSE && removed === FALSE,
-  };
+  const pa = new PolicyAnalysis(universe, a);
+  const pb = new PolicyAnalysis(universe, b);
+  const fast = diffSingleGates(pa, pb);
+  if (fast) return { universe, a: pa, b: pb, ...fast, equivalent: fast.addedSet.isEmpty() && fast.removedSet.isEmpty() };
+  const domain = pa.domain().intersect(pb.domain());
+  const inA = pa.permitted().intersect(domain);
+  const inB = pb.permitted().intersect(domain);
+  const addedSet = inB.minus(inA);
+  const removedSet = inA.minus(inB);
+  return { universe, a: pa, b: pb, addedSet, removedSet, equivalent: addedSet.isEmpty() && removedSet.isEmpty() };
+}
+
+/**
+ * Two policies of one gate each over all packets (two rulesets): compared segment by segment over
+ * the common refinement of their destination segments. Where both segments hold rules of equal
+ * content their permitted services are equal, so only the segments an edit touched are computed.
+ */
+function diffSingleGates(pa: PolicyAnalysis, pb: PolicyAnalysis): { addedSet: PacketSet; removedSet: PacketSet } | undefined {
+  const [ga, gb] = [pa.gates, pb.gates];
+  if (ga.length !== 1 || gb.length !== 1 || ga[0]!.gate.scope.kind !== 'all' || gb[0]!.gate.scope.kind !== 'all') return undefined;
+  const a = ga[0]!;
+  const b = gb[0]!;
+  const added: DstPiece[] = [];
+  const removed: DstPiece[] = [];
+  let i = 0;
+  let j = 0;
+  const sa = a.segments;
+  const sb = b.segments;
+  // Both lists cover every kind's whole line, in the same order: walk them together.
+  while (i < sa.length && j < sb.length) {
+    const x = sa[i]!;
+    const y = sb[j]!;
+    const lo = x.lo > y.lo ? x.lo : y.lo;
+    const hi = x.hi < y.hi ? x.hi : y.hi;
+    if (a.segmentKey(x.kind, x.rules) !== b.segmentKey(y.kind, y.rules)) {
+      const sx = a.services(x.kind, x.rules);
+      const sy = b.services(y.kind, y.rules);
+      pushDst(added, { kind: x.kind, lo, hi, services: servicesOp('minus', sy, sx) });
+      pushDst(removed, { kind: x.kind, lo, hi, services: servicesOp('minus', sx, sy) });
+    }
+    if (x.hi === hi) i++;
+    if (y.hi === hi) j++;
+  }
+  return { addedSet: pa.universe.fromPieces(added), removedSet: pa.universe.fromPieces(removed) };
 }
 
 // ------------------------------------------------------------------ products as data
@@ -98,27 +120,6 @@ function endsOf(set: AddressSet): string[] {
   return [...setToCidrs(set), ...set.opaque];
 }
 
-/** A representative address of a set, of a kind compatible with `other` (if given). */
-function pick(set: AddressSet, family?: 4 | 6): PacketEnd {
-  const inRange = ([lo, hi]: readonly [bigint, bigint]): bigint => (hi - lo >= 3n ? lo + 1n : lo);
-  if (family !== 6 && set.v4.length > 0) return { kind: 'address', family: 4, value: inRange(set.v4[0]!) };
-  if (family !== 4 && set.v6.length > 0) return { kind: 'address', family: 6, value: inRange(set.v6[0]!) };
-  if (set.opaque.length > 0) return { kind: 'role', role: set.opaque[0]! };
-  throw new Error('no end of a compatible family in a product');
-}
-
-/** A real packet of a product. */
-export function examplePacket(product: Product): Packet {
-  const destination = pick(product.destination);
-  const family = destination.kind === 'address' ? destination.family : undefined;
-  const source = pick(product.source, family);
-  const sourceFamily = source.kind === 'address' ? source.family : family;
-  const destinationFinal = family === undefined && sourceFamily !== undefined ? pick(product.destination, sourceFamily) : destination;
-  const protocol = product.protocols[0]![0];
-  const port = product.ports[0]?.[0];
-  return port === undefined ? { source, destination: destinationFinal, protocol } : { source, destination: destinationFinal, protocol, port };
-}
-
 function endText(end: PacketEnd): string {
   return end.kind === 'address' ? formatAddress(end.family, end.value) : end.role;
 }
@@ -131,11 +132,11 @@ function jsonExample(p: Packet): JsonExample {
 
 export function jsonDifferences(result: DiffResult): { equivalent: boolean; differences: JsonDifference[] } {
   const differences: JsonDifference[] = [];
-  for (const [change, node] of [
-    ['added', result.added],
-    ['removed', result.removed],
+  for (const [change, set] of [
+    ['added', result.addedSet],
+    ['removed', result.removedSet],
   ] as const) {
-    for (const product of decompose(result.space, node)) {
+    for (const product of set.products()) {
       differences.push({
         change,
         protocol: protocolName(product.protocols),
@@ -150,12 +151,6 @@ export function jsonDifferences(result: DiffResult): { equivalent: boolean; diff
 }
 
 // ------------------------------------------------------------------ text
-
-/** A canonical text of a set (sets are canonical, so equal sets have equal keys). */
-function setKey(s: AddressSet): string {
-  const r = (rs: readonly (readonly [bigint, bigint])[]): string => rs.map(([a, b]) => `${a}-${b}`).join(',');
-  return `${r(s.v4)}|${r(s.v6)}|${s.opaque.join(',')}`;
-}
 
 /** Names an address set by a zone or role it equals, or lists its CIDRs. */
 export type Namer = (set: AddressSet) => string;
@@ -188,7 +183,7 @@ function productText(product: Product, name: Namer): string {
   return `${shownProtocol} ${name(product.source)} -> ${name(product.destination)}${portText}`;
 }
 
-function where(origin: { label: string; span?: import('../diagnostics/index.js').Span }): string {
+function where(origin: { label: string; span?: Span }): string {
   return origin.span ? `${origin.label} at ${location(origin.span)}` : origin.label;
 }
 
@@ -199,18 +194,18 @@ export function textDifferences(result: DiffResult, name: Namer): string {
     return `${lines.join('\n')}\n`;
   }
   const counts = { added: 0, removed: 0 };
-  for (const [change, node, permits, denies] of [
-    ['added', result.added, result.b, result.a],
-    ['removed', result.removed, result.a, result.b],
+  for (const [change, set, permits, denies] of [
+    ['added', result.addedSet, result.b, result.a],
+    ['removed', result.removedSet, result.a, result.b],
   ] as const) {
     const sign = change === 'added' ? '+' : '-';
-    for (const part of splitByDecider(permits, node, 'allow')) {
+    for (const part of splitByDecider(permits, set, 'allow')) {
       lines.push(`${sign} ${part.origin.text}  [${where(part.origin)}]`);
       const others = splitByDecider(denies, part.region, 'deny');
       const verb = change === 'added' ? 'was' : 'now';
       if (others.length === 1) lines.push(`    ${verb} denied by ${others[0]!.origin.text}  [${where(others[0]!.origin)}]`);
       else lines.push(`    ${verb} denied by ${others.length} rules: ${others.map((o) => o.origin.label).join(', ')}`);
-      const products = decompose(result.space, part.region);
+      const products = part.region.products();
       counts[change] += products.length;
       for (const product of products.slice(0, MAX_PRODUCTS_SHOWN)) {
         lines.push(`    ${productText(product, name)}`);

@@ -2,21 +2,27 @@
  * Address sets: IPv4 and IPv6 ranges plus opaque roles (roles declared without addresses,
  * which are endpoint sets disjoint from every literal address; LANGUAGE.md "Meaning").
  * Parsing and printing of addresses is ipaddr.js's; the set algebra is ours (intervals.ts).
+ *
+ * IPv4 ranges are plain numbers (every IPv4 address fits a double exactly, and number arithmetic
+ * allocates nothing); IPv6 ranges are BigInts. Single addresses in packets are BigInts for both.
  */
 import ipaddr from 'ipaddr.js';
 import * as I from './intervals.js';
 
 export type Family = 4 | 6;
-export type AddressRanges = I.Ranges<bigint>;
+export type V4Ranges = I.Ranges<number>;
+export type V6Ranges = I.Ranges<bigint>;
+/** The ranges of one family, whichever it is. */
+export type AddressRanges = I.Ranges<number> | I.Ranges<bigint>;
 
 export interface AddressSet {
-  readonly v4: AddressRanges;
-  readonly v6: AddressRanges;
+  readonly v4: V4Ranges;
+  readonly v6: V6Ranges;
   /** Names of opaque roles in the set, sorted. */
   readonly opaque: readonly string[];
 }
 
-export const V4_MAX = (1n << 32n) - 1n;
+export const V4_MAX = 0xffffffff;
 export const V6_MAX = (1n << 128n) - 1n;
 const bitsOf = (family: Family): bigint => (family === 4 ? 32n : 128n);
 
@@ -24,7 +30,7 @@ export const emptySet: AddressSet = { v4: [], v6: [], opaque: [] };
 
 /** Every IPv4 and IPv6 address and every opaque role (`any`). */
 export function universe(opaqueRoles: readonly string[]): AddressSet {
-  return { v4: [[0n, V4_MAX]], v6: [[0n, V6_MAX]], opaque: [...opaqueRoles].sort() };
+  return { v4: [[0, V4_MAX]], v6: [[0n, V6_MAX]], opaque: [...opaqueRoles].sort() };
 }
 
 export function opaqueSet(role: string): AddressSet {
@@ -34,9 +40,10 @@ export function opaqueSet(role: string): AddressSet {
 /** The set of one canonical CIDR (`10.0.1.0/24`, `fd00::/8`). */
 export function cidrSet(cidr: string): AddressSet {
   const { family, range } = parseCidr(cidr);
-  return family === 4 ? { v4: [range], v6: [], opaque: [] } : { v4: [], v6: [range], opaque: [] };
+  return family === 4 ? { v4: [[Number(range[0]), Number(range[1])]], v6: [], opaque: [] } : { v4: [], v6: [range], opaque: [] };
 }
 
+/** A CIDR as a range of BigInts (either family). */
 export function parseCidr(cidr: string): { family: Family; range: I.Range<bigint> } {
   const [address, length] = ipaddr.parseCIDR(cidr);
   const family: Family = address.kind() === 'ipv4' ? 4 : 6;
@@ -54,7 +61,8 @@ export function parseAddress(text: string): { family: Family; value: bigint } | 
   return undefined;
 }
 
-export function formatAddress(family: Family, value: bigint): string {
+export function formatAddress(family: Family, value: bigint | number): string {
+  if (typeof value === 'number') value = BigInt(value);
   const bytes: number[] = [];
   const n = family === 4 ? 4 : 16;
   for (let i = n - 1; i >= 0; i--) bytes.push(Number((value >> BigInt(i * 8)) & 0xffn));
@@ -71,7 +79,9 @@ function bytesToBigint(bytes: number[]): bigint {
 export function toCidrs(family: Family, ranges: AddressRanges): string[] {
   const bits = bitsOf(family);
   const out: string[] = [];
-  for (const [lo, hi] of ranges) {
+  for (const [low, high] of ranges) {
+    const lo = BigInt(low);
+    const hi = BigInt(high);
     let start = lo;
     while (start <= hi) {
       // The largest aligned block starting at `start` that does not pass `hi`.
@@ -125,7 +135,9 @@ export function isSubsetOf(a: AddressSet, b: AddressSet): boolean {
 }
 
 export function setsEqual(a: AddressSet, b: AddressSet): boolean {
-  return isSubsetOf(a, b) && isSubsetOf(b, a);
+  if (a === b) return true;
+  // Sets are canonical: equal sets have equal ranges.
+  return I.equals(a.v4, b.v4) && I.equals(a.v6, b.v6) && a.opaque.length === b.opaque.length && a.opaque.every((n, i) => n === b.opaque[i]);
 }
 
 /** The address families with at least one literal address in the set. */
@@ -140,6 +152,24 @@ export function rangesOf(set: AddressSet, family: Family): AddressRanges {
   return family === 4 ? set.v4 : set.v6;
 }
 
+// Ranges of one family, whichever it is: the interval functions are the same for both.
+type Same = I.Ranges<number>;
+
+/** a ⊆ b, for ranges of the same family. */
+export function isSubset(a: AddressRanges, b: AddressRanges): boolean {
+  return I.isSubset(a as Same, b as Same);
+}
+
+/** a = b, for ranges of the same family. */
+export function rangesEqual(a: AddressRanges, b: AddressRanges): boolean {
+  return I.equals(a as Same, b as Same);
+}
+
 export function containsAddress(set: AddressSet, family: Family, value: bigint): boolean {
-  return I.contains(rangesOf(set, family), value);
+  return family === 4 ? I.contains(set.v4, Number(value)) : I.contains(set.v6, value);
+}
+
+/** A set of one family's range given as BigInts (from a packet's or a parser's addresses). */
+export function rangeSet(family: Family, lo: bigint, hi: bigint): AddressSet {
+  return family === 4 ? { v4: [[Number(lo), Number(hi)]], v6: [], opaque: [] } : { v4: [], v6: [[lo, hi]], opaque: [] };
 }

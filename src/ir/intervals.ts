@@ -28,10 +28,23 @@ export function normalize<T extends number | bigint>(ranges: Iterable<Range<T>>)
   return out;
 }
 
+/** Merges two canonical lists in one pass (no sort). */
 export function union<T extends number | bigint>(a: Ranges<T>, b: Ranges<T>): Ranges<T> {
   if (a.length === 0) return b;
   if (b.length === 0) return a;
-  return normalize([...a, ...b]);
+  const out: [T, T][] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const take = j >= b.length || (i < a.length && a[i]![0] <= b[j]![0]) ? a[i++]! : b[j++]!;
+    const last = out[out.length - 1];
+    if (last && take[0] <= next(last[1])) {
+      if (take[1] > last[1]) last[1] = take[1];
+    } else {
+      out.push([take[0], take[1]]);
+    }
+  }
+  return out;
 }
 
 export function intersect<T extends number | bigint>(a: Ranges<T>, b: Ranges<T>): Ranges<T> {

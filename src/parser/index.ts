@@ -33,10 +33,13 @@ export function parse(source: SourceFile): ParseResult {
   }
   parser.input = lexed.tokens;
   const cst = parser.file() as FileCstNode;
+  const errors = parser.errors;
+  // The parser is a singleton: let go of this file's tokens.
+  parser.input = [];
   // After a syntax error the parser resynchronises; further errors on the same line are
   // usually echoes of the first, so only the first error of each line is kept.
   const lines = new Set(diagnostics.map((d) => d.span?.line));
-  for (const e of parser.errors) {
+  for (const e of errors) {
     const d = syntaxError(source, e);
     if (lines.has(d.span?.line)) continue;
     lines.add(d.span?.line);
@@ -55,7 +58,7 @@ function syntaxError(source: SourceFile, e: IRecognitionException): Diagnostic {
   let end = atEnd ? start : (token.endOffset ?? token.startOffset) + 1;
   // Something missing at the end of a line is reported where it is missing, right after the
   // last token, rather than on the next line's first token.
-  if (!atEnd && previous && !Number.isNaN(previous.startOffset) && (previous.endLine ?? 0) < (token.startLine ?? 0)) {
+  if (!atEnd && previous && !Number.isNaN(previous.startOffset) && source.text.slice(previous.endOffset ?? previous.startOffset, token.startOffset).includes('\n')) {
     start = end = (previous.endOffset ?? previous.startOffset) + 1;
   }
   const code = e.name === 'MismatchedTokenException' ? 'PAL2001' : 'PAL2002';

@@ -71,6 +71,11 @@ const cases: { name: string; source: string; findings: (DiagnosticData & { messa
     ],
   },
   {
+    name: 'a sensitive port named after another port of the same rule',
+    source: `${base}web allow any -> w tcp/80, tcp/6443\n`,
+    findings: [{ code: 'PAL8006', line: 5, column: 1, message: /the Kubernetes API \(tcp\/6443\)/ }],
+  },
+  {
     name: 'a sensitive rule that never decides anything is not reported as open',
     source: `${base}block deny any -> cp tcp/2379-2380\netcd allow any -> cp tcp/2379-2380\n`,
     findings: [{ code: 'PAL8002', line: 6, column: 1, severity: 'error' }],

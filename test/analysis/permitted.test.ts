@@ -22,7 +22,7 @@ function interesting(ir: Ruleset): { v4: bigint[]; v6: bigint[] } {
   };
   for (const r of ir.rules) {
     for (const s of [r.source.addresses, r.destination.addresses]) {
-      for (const [lo, hi] of s.v4) add(v4, lo, hi, 0xffffffffn);
+      for (const [lo, hi] of s.v4) add(v4, BigInt(lo), BigInt(hi), 0xffffffffn);
       for (const [lo, hi] of s.v6) add(v6, lo, hi, (1n << 128n) - 1n);
     }
   }

@@ -223,7 +223,7 @@ const addressSetArb: fc.Arbitrary<AddressSet> = fc.oneof(
   {
     weight: 8,
     arbitrary: fc.record({ ranges: fc.array(familyRangeArb, { maxLength: 3 }), opaque: fc.subarray(ROLES) }).map(({ ranges, opaque }) => ({
-      v4: intervals.normalize(ranges.filter((r) => r.fam === 4).map((r) => r.range)),
+      v4: intervals.normalize(ranges.filter((r) => r.fam === 4).map((r) => [Number(r.range[0]), Number(r.range[1])] as const)),
       v6: intervals.normalize(ranges.filter((r) => r.fam === 6).map((r) => r.range)),
       opaque: [...opaque].sort(),
     })),
@@ -314,7 +314,7 @@ function buildSet(u: PacketUniverse, xs: readonly Prod[]): PacketSet {
 
 /** The same set built another way: products in reverse order, each cut in two along its source and its services. */
 function rebuildSet(u: PacketUniverse, xs: readonly Prod[], cut4: bigint, cut6: bigint): PacketSet {
-  const low: AddressSet = { v4: [[0n, cut4]], v6: [[0n, cut6]], opaque: ['alpha', 'beta'] };
+  const low: AddressSet = { v4: [[0, Number(cut4)]], v6: [[0n, cut6]], opaque: ['alpha', 'beta'] };
   let acc = u.empty();
   for (const x of [...xs].reverse()) {
     const halves = [intersectSets(x.src, low), subtractSets(x.src, low)];
@@ -378,7 +378,7 @@ function setPoints(sets: readonly (readonly Prod[])[]) {
   for (const xs of sets) {
     for (const x of xs) {
       for (const s of [x.src, x.dst]) {
-        edges(v4, s.v4, MAX[4]);
+        edges(v4, s.v4.map(([a, b]) => [BigInt(a), BigInt(b)] as R), MAX[4]);
         edges(v6, s.v6, MAX[6]);
       }
       for (const e of x.svc.entries) {
@@ -396,7 +396,7 @@ function setPoints(sets: readonly (readonly Prod[])[]) {
 /** A packet inside a product, chosen by the raw numbers; undefined when the product is empty. */
 function packetIn(x: Prod, r: RawSetPacket): Packet | undefined {
   const ends = (s: AddressSet): PacketEnd[] => [
-    ...s.v4.flatMap(([lo, hi]) => [lo, hi, lo + (hi - lo) / 2n].map((value): PacketEnd => ({ kind: 'address', family: 4, value }))),
+    ...s.v4.map(([a, b]) => [BigInt(a), BigInt(b)] as const).flatMap(([lo, hi]) => [lo, hi, lo + (hi - lo) / 2n].map((value): PacketEnd => ({ kind: 'address', family: 4, value }))),
     ...s.v6.flatMap(([lo, hi]) => [lo, hi, lo + (hi - lo) / 2n].map((value): PacketEnd => ({ kind: 'address', family: 6, value }))),
     ...s.opaque.map((role): PacketEnd => ({ kind: 'role', role })),
   ];

@@ -6,8 +6,6 @@
  */
 import { error, type Diagnostic } from '../../diagnostics/index.js';
 import { emptySet, isEmptySet, unionSets } from '../../ir/index.js';
-import { FALSE } from '../bdd.js';
-import { destinationNode, sourceNode } from '../permitted.js';
 import { declarationName, type LintCheck } from './context.js';
 
 const APIS = [
@@ -16,17 +14,15 @@ const APIS = [
 ];
 
 export const adminLockout: LintCheck = (ctx) => {
-  const b = ctx.space.bdd;
+  const u = ctx.policy.universe;
   const roles = ctx.ir.roles.reduce((acc, r) => unionSets(acc, r.addresses ?? { v4: [], v6: [], opaque: [r.name] }), emptySet);
-  const toRoles = destinationNode(ctx.space, roles);
   const permitted = ctx.policy.permitted();
   const out: Diagnostic[] = [];
   for (const zone of ctx.ir.zones) {
     if (!/admin/i.test(zone.name) || isEmptySet(zone.addresses)) continue;
-    const fromZone = b.and(sourceNode(ctx.space, zone.addresses), toRoles);
     for (const api of APIS) {
-      const packets = b.and(fromZone, b.and(ctx.space.protocol(6), ctx.space.ports(api.port, api.port)));
-      if (b.and(packets, permitted) === FALSE) out.push(error('PAL8007', declarationName(zone.span, zone.name), zone.name, api.name));
+      const packets = u.product(zone.addresses, roles, { any: false, entries: [{ protocol: 6, ports: [[api.port, api.port]] }] });
+      if (packets.intersect(permitted).isEmpty()) out.push(error('PAL8007', declarationName(zone.span, zone.name), zone.name, api.name));
     }
   }
   return out;

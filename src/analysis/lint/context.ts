@@ -2,14 +2,12 @@
 import type { Diagnostic, Span } from '../../diagnostics/index.js';
 import type { Rule, Ruleset } from '../../ir/index.js';
 import type { Statement } from '../../parser/ast.js';
-import type { PacketSpace } from '../encoding.js';
-import type { GateAnalysis, PolicyAnalysis } from '../permitted.js';
+import type { GateAnalysis, PolicyAnalysis } from '../gates.js';
 import type { RuleFacts } from './reach.js';
 
 export interface LintContext {
   readonly ir: Ruleset;
   readonly statements: readonly Statement[];
-  readonly space: PacketSpace;
   readonly policy: PolicyAnalysis;
   /** The ruleset's one gate: its rules are the ruleset's rules, then the defaults as rules. */
   readonly gate: GateAnalysis;

@@ -5,8 +5,8 @@
 import { sortDiagnostics, type Diagnostic } from '../../diagnostics/index.js';
 import type { Ruleset } from '../../ir/index.js';
 import type { Statement } from '../../parser/ast.js';
-import { PacketSpace } from '../encoding.js';
-import { PolicyAnalysis } from '../permitted.js';
+import { PolicyAnalysis } from '../gates.js';
+import { PacketUniverse } from '../universe.js';
 import { rulesetPolicy } from '../policy.js';
 import { adminLockout } from './admin-lockout.js';
 import type { LintCheck, LintContext } from './context.js';
@@ -25,9 +25,9 @@ import { unused } from './unused.js';
 export const lintChecks: readonly LintCheck[] = [shadowed, redundant, unused, emptyZones, sensitivePorts, adminLockout];
 
 export function lint(ir: Ruleset, statements: readonly Statement[]): Diagnostic[] {
-  const space = new PacketSpace(ir.roles.filter((r) => r.addresses === undefined).map((r) => r.name));
-  const policy = new PolicyAnalysis(space, rulesetPolicy(ir, ir.sources[0]?.name ?? ''));
+  const universe = new PacketUniverse(ir.roles.filter((r) => r.addresses === undefined).map((r) => r.name));
+  const policy = new PolicyAnalysis(universe, rulesetPolicy(ir, ir.sources[0]?.name ?? ''));
   const gate = policy.gates[0]!;
-  const ctx: LintContext = { ir, statements, space, policy, gate, facts: ruleFacts(gate) };
+  const ctx: LintContext = { ir, statements, policy, gate, facts: ruleFacts(gate) };
   return sortDiagnostics(lintChecks.flatMap((check) => check(ctx)));
 }

@@ -5,7 +5,6 @@
  */
 import { error, type Diagnostic } from '../../diagnostics/index.js';
 import { intervals, V4_MAX, V6_MAX, type AddressSet } from '../../ir/index.js';
-import { FALSE } from '../bdd.js';
 import { ruleHead, type LintCheck } from './context.js';
 
 export const SENSITIVE: readonly { readonly name: string; readonly lo: number; readonly hi: number }[] = [
@@ -17,23 +16,21 @@ export const SENSITIVE: readonly { readonly name: string; readonly lo: number; r
 ];
 
 function everyAddress(set: AddressSet): string | undefined {
-  if (intervals.isSubset([[0n, V4_MAX]], set.v4)) return 'every IPv4 address';
+  if (intervals.isSubset([[0, V4_MAX]], set.v4)) return 'every IPv4 address';
   if (intervals.isSubset([[0n, V6_MAX]], set.v6)) return 'every IPv6 address';
   return undefined;
 }
 
 export const sensitivePorts: LintCheck = (ctx) => {
-  const b = ctx.space.bdd;
   const out: Diagnostic[] = [];
   ctx.gate.gate.rules.forEach((rule, i) => {
     if (rule.action !== 'allow') return;
     const who = everyAddress(rule.source);
     const span = i < ctx.ir.rules.length ? ruleHead(ctx.ir.rules[i]!) : rule.origin.span;
     if (!who || !span) return;
-    const opened = SENSITIVE.filter((s) => {
-      const port = b.and(ctx.space.protocol(6), ctx.space.ports(s.lo, s.hi));
-      return ctx.facts[i]!.reach.some((r) => b.and(r.node, port) !== FALSE);
-    });
+    const opened = SENSITIVE.filter((s) =>
+      ctx.facts[i]!.reach.some((r) => r.protocols.some(([a, b]) => a <= 6 && 6 <= b) && r.lo <= s.hi && s.lo <= r.hi),
+    );
     if (opened.length === 0) return;
     const label = i < ctx.ir.rules.length ? `rule ${JSON.stringify(ctx.ir.rules[i]!.name)}` : rule.origin.label;
     out.push(error('PAL8006', span, label, `opens ${opened.map((s) => s.name).join(', ')}`, who));

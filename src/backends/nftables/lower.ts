@@ -25,7 +25,9 @@ import {
   unionSets,
   V4_MAX,
   V6_MAX,
-  intervals,
+  isSubset,
+  rangesEqual,
+  type AddressRanges,
   type AddressSet,
   type Family,
   type Endpoint,
@@ -41,7 +43,7 @@ export interface NftOptions {
   readonly counters: boolean;
 }
 
-const FULL: Record<Family, intervals.Ranges<bigint>> = { 4: [[0n, V4_MAX]], 6: [[0n, V6_MAX]] };
+const FULL: Record<Family, AddressRanges> = { 4: [[0, V4_MAX]], 6: [[0n, V6_MAX]] };
 
 type Side = 'saddr' | 'daddr';
 
@@ -163,7 +165,7 @@ function ruleStatements(
     const addresses: NftMatch[] = [];
     const other = otherMatch(otherEnd, otherRanges, family, otherSide, sets);
     if (other) addresses.push(other);
-    if (!intervals.isSubset(rangesOf(own, family), ownRanges)) {
+    if (!isSubset(rangesOf(own, family), ownRanges)) {
       addresses.push({ kind: 'address', family, side: ownSide, cidrs: toCidrs(family, ownRanges) });
     }
     perFamily.push({ family, addresses, entries });
@@ -183,12 +185,12 @@ function ruleStatements(
 
 function otherMatch(
   end: Endpoint,
-  ranges: intervals.Ranges<bigint>,
+  ranges: AddressRanges,
   family: Family,
   side: Side,
   sets: SetRegistry,
 ): NftMatch | undefined {
-  if (intervals.equals(ranges, FULL[family])) return undefined;
+  if (rangesEqual(ranges, FULL[family])) return undefined;
   const only = end.terms.length === 1 && end.except.length === 0 ? end.terms[0] : undefined;
   const cidrs = toCidrs(family, ranges);
   if (only && (only.kind === 'zone' || only.kind === 'role')) {

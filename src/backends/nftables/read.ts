@@ -18,6 +18,7 @@ import {
   icmpTypeTable,
   intersectSets,
   parseCidr,
+  rangeSet,
   protocolNumbers,
   subtractSets,
   unionSets,
@@ -166,9 +167,15 @@ function roleOf(source: SourceFile, comments: readonly { text: string; span: Spa
   );
 }
 
-function setOfCidr(cidr: string): AddressSet {
+/** The range of an address or network, as BigInts. */
+function cidrRange(cidr: string): { family: Family; lo: bigint; hi: bigint } {
   const { family, range } = parseCidr(cidr.includes('/') ? cidr : `${cidr}/${cidr.includes(':') ? 128 : 32}`);
-  return family === 4 ? { v4: [range], v6: [], opaque: [] } : { v4: [], v6: [range], opaque: [] };
+  return { family, lo: range[0], hi: range[1] };
+}
+
+function setOfCidr(cidr: string): AddressSet {
+  const { family, lo, hi } = cidrRange(cidr);
+  return rangeSet(family, lo, hi);
 }
 
 function restrictFamily(set: AddressSet, family: Family | undefined): AddressSet {
@@ -249,11 +256,10 @@ function addressValue(tokens: readonly Token[], span: Span, table: Table | undef
     try {
       if (b === undefined) out = unionSets(out, setOfCidr(a));
       else {
-        const lo = setOfCidr(a);
-        const hi = setOfCidr(b);
-        const f: Family = lo.v4.length > 0 ? 4 : 6;
-        const range: [bigint, bigint] = [(f === 4 ? lo.v4 : lo.v6)[0]![0], (f === 4 ? hi.v4 : hi.v6)[0]![1]];
-        out = unionSets(out, f === 4 ? { v4: [range], v6: [], opaque: [] } : { v4: [], v6: [range], opaque: [] });
+        const lo = cidrRange(a);
+        const hi = cidrRange(b);
+        if (lo.family !== hi.family) throw new Error('mixed families');
+        out = unionSets(out, rangeSet(lo.family, lo.lo, hi.hi));
       }
     } catch {
       fail(t.span, `${JSON.stringify(t.text)} is not an address, network or range`);
@@ -311,7 +317,7 @@ function numbers(tokens: readonly Token[], span: Span, max: number, names?: Read
 
 const L4_NAMES: Readonly<Record<string, number>> = { ...protocolNumbers, 'ipv6-icmp': 58 };
 const FULL: Record<Family, AddressSet> = {
-  4: { v4: [[0n, V4_MAX]], v6: [], opaque: [] },
+  4: { v4: [[0, V4_MAX]], v6: [], opaque: [] },
   6: { v4: [], v6: [[0n, V6_MAX]], opaque: [] },
 };
 
