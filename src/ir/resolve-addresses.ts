@@ -21,6 +21,7 @@ import type { Endpoint, EndpointTerm } from './types.js';
 
 export class AddressResolver {
   readonly #definitions: Definitions<AddressSet | undefined>;
+  readonly #endpoints = new Map<string, Omit<Endpoint, 'span'>>();
 
   constructor(
     private readonly scope: Scope,
@@ -44,15 +45,25 @@ export class AddressResolver {
     return subtractSets(include, exclude);
   }
 
-  /** A rule's source or destination: its meaning plus the terms it was written with. */
+  /**
+   * A rule's source or destination: its meaning plus the terms it was written with. Endpoints
+   * written alike (by canonical text) share everything but their span.
+   */
   endpoint(e: AddressExpr): Endpoint {
-    return {
-      terms: e.include.flatMap((t) => this.endpointTerms(t)),
-      except: e.exclude.flatMap((t) => this.endpointTerms(t)),
-      addresses: this.expr(e),
-      text: printRuleAddresses(e),
-      span: e.span,
-    };
+    const text = printRuleAddresses(e);
+    let shared = this.#endpoints.get(text);
+    if (!shared) {
+      const errors = this.diagnostics.length;
+      shared = {
+        terms: e.include.flatMap((t) => this.endpointTerms(t)),
+        except: e.exclude.flatMap((t) => this.endpointTerms(t)),
+        addresses: this.expr(e),
+        text,
+      };
+      // Only an error-free result is shared, so every place with an error is reported.
+      if (this.diagnostics.length === errors) this.#endpoints.set(text, shared);
+    }
+    return { ...shared, span: e.span };
   }
 
   private endpointTerms(t: AddressTerm): EndpointTerm[] {

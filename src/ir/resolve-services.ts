@@ -4,6 +4,7 @@
  */
 import { didYouMean, error, withExtras, type Diagnostic } from '../diagnostics/index.js';
 import type { PortItem, ServiceTerm } from '../parser/ast.js';
+import { printServices } from '../parser/print.js';
 import { normalize, union, type Range } from './intervals.js';
 import { icmpTypeTable, protocolNumbers, PORT_PROTOCOLS, TYPE_PROTOCOLS } from './protocols.js';
 import { Definitions } from './definitions.js';
@@ -32,6 +33,7 @@ export function unionServices(a: ServiceSet, b: ServiceSet): ServiceSet {
 
 export class ServiceResolver {
   readonly #definitions: Definitions<ServiceSet>;
+  readonly #sets = new Map<string, ServiceSet>();
 
   constructor(
     private readonly scope: Scope,
@@ -46,8 +48,15 @@ export class ServiceResolver {
     return this.#definitions.get(name, decl.name.span, () => this.terms(decl.services));
   }
 
-  terms(terms: readonly ServiceTerm[]): ServiceSet {
-    return terms.reduce((acc, t) => unionServices(acc, this.term(t)), noService);
+  /** The services of terms; terms written alike (by canonical text) share one set. */
+  terms(terms: readonly ServiceTerm[], text = printServices(terms)): ServiceSet {
+    const known = this.#sets.get(text);
+    if (known) return known;
+    const errors = this.diagnostics.length;
+    const set = terms.reduce((acc, t) => unionServices(acc, this.term(t)), noService);
+    // Only an error-free result is shared, so every place with an error is reported.
+    if (this.diagnostics.length === errors) this.#sets.set(text, set);
+    return set;
   }
 
   private term(t: ServiceTerm): ServiceSet {

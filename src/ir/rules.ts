@@ -42,7 +42,7 @@ export function lowerRules(
       action: s.action,
       source,
       destination,
-      services: services.terms(s.services),
+      services: services.terms(s.services, servicesText),
       servicesText,
       span: s.span,
     };

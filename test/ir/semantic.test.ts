@@ -101,3 +101,15 @@ describe('semantic errors', () => {
     expect(result.ir === undefined).toBe(hasError);
   });
 });
+
+describe('errors written twice', () => {
+  it('are reported at each place', () => {
+    const result = analyzeText(`${base}allow vpc -> cp tcp/0\nallow vpc -> cp tcp/0\nallow vcp -> cp tcp/1\nallow vcp -> cp tcp/2\n`);
+    expect(data(result.diagnostics)).toEqual([
+      { code: 'PAL4001', line: 3, column: 21 },
+      { code: 'PAL4001', line: 4, column: 21 },
+      { code: 'PAL3001', line: 5, column: 7 },
+      { code: 'PAL3001', line: 6, column: 7 },
+    ]);
+  });
+});
