@@ -1,45 +1,108 @@
 /**
- * `npm run bench`: compile and explain figures on generated rulesets. Prints wall time, rules
- * per second and peak memory (RSS) per size. `BENCH_SIZES=1000` limits the sizes (CI smoke run).
+ * `npm run bench`: figures on generated rulesets (bench/generate.ts) of 1k, 10k and 100k rules
+ * (`BENCH_SIZES=1000` for the CI smoke run). Each measurement runs in a fresh process, so peak
+ * memory is that operation's own. Prints, per size and operation: the time of the operation,
+ * the end-to-end wall time of the process (start-up included), rules per second and peak RSS,
+ * then how each grows from the smallest size, and the analysis targets of issue 3.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { compile, analyze } from '../src/compile.js';
-import { explain } from '../src/analysis/explain.js';
+import { build } from 'esbuild';
+import { editRuleset } from './edit.js';
 import { generateRuleset } from './generate.js';
 
-const sizes = (process.env['BENCH_SIZES'] ?? '1000,10000').split(',').map(Number);
-const read = (text: string) => (p: string) => (p === 'bench.pal' ? { text } : { error: 'no such file' });
+const sizes = (process.env['BENCH_SIZES'] ?? '1000,10000,100000').split(',').map(Number);
+const work = mkdtempSync(path.join(tmpdir(), 'palisade-bench-'));
+const worker = path.join(work, 'worker.mjs');
 
-function time<T>(f: () => T): { value: T; ms: number } {
-  const start = performance.now();
-  const value = f();
-  return { value, ms: performance.now() - start };
+await build({
+  entryPoints: [path.join(import.meta.dirname, 'worker.ts')],
+  outfile: worker,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  mainFields: ['module', 'main'],
+  logLevel: 'warning',
+  banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
+});
+
+interface Row {
+  readonly size: number;
+  readonly op: string;
+  readonly ms: number;
+  readonly wallMs: number;
+  readonly rssMB: number;
 }
 
-console.log(`node ${process.version}, ${process.platform}/${process.arch}`);
-console.log('rules    step                 wall ms   rules/s    peak RSS MB');
-for (const n of sizes) {
-  const text = generateRuleset(n);
-  const analyzed = time(() => analyze({ entry: 'bench.pal', read: read(text) }));
-  if (!analyzed.value.ir) throw new Error(`generated ruleset has errors: ${analyzed.value.diagnostics[0]?.message}`);
-  const compiled = time(() => compile({ entry: 'bench.pal', read: read(text), target: 'nftables' }));
-  if (!compiled.value.artifacts) throw new Error('compile failed');
-  const ir = analyzed.value.ir;
-  const packets = 1000;
-  const explained = time(() => {
-    for (let i = 0; i < packets; i++) {
-      explain(ir, {
-        protocol: 6,
-        port: 1 + ((i * 7919) % 65535),
-        source: { kind: 'address', family: 4, value: BigInt(0x0a000000 + ((i * 104729) % 0xffffff)) },
-        destination: { kind: 'address', family: 4, value: BigInt(0x0a000000 + ((i * 15485863) % 0xffffff)) },
+function measure(size: number, op: string, args: string[]): Row {
+  const start = performance.now();
+  const r = spawnSync(process.execPath, [worker, op, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const wallMs = performance.now() - start;
+  if (r.status !== 0) throw new Error(`${op} on ${size} rules failed: ${r.stderr}`);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; maxRssMB: number };
+  return { size, op, ms: out.ms, wallMs, rssMB: out.maxRssMB };
+}
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+console.log(`palisade bench: node ${process.version}, ${cpus().length} x ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
+const rows: Row[] = [];
+for (const size of sizes) {
+  const a = path.join(work, `r${size}.pal`);
+  const b = path.join(work, `r${size}-edited.pal`);
+  const text = generateRuleset(size);
+  writeFileSync(a, text);
+  writeFileSync(b, editRuleset(text));
+  rows.push(measure(size, 'permitted', [a]));
+  rows.push(measure(size, 'diff', [a, b]));
+  rows.push(measure(size, 'lint', [a]));
+  rows.push(measure(size, 'compile', [a, path.join(work, `out${size}`)]));
+}
+rmSync(work, { recursive: true, force: true });
+
+const names: Record<string, string> = {
+  permitted: 'permitted set (read, check, build)',
+  diff: 'diff vs a 1%-edited copy',
+  lint: 'lint',
+  compile: 'compile --target nftables',
+};
+console.log('');
+console.log(`${'rules'.padStart(7)}  ${'operation'.padEnd(35)} ${'op s'.padStart(7)} ${'wall s'.padStart(7)} ${'rules/s'.padStart(9)} ${'peak MB'.padStart(8)}`);
+for (const r of rows) {
+  console.log(
+    `${String(r.size).padStart(7)}  ${names[r.op]!.padEnd(35)} ${(r.ms / 1000).toFixed(2).padStart(7)} ${(r.wallMs / 1000).toFixed(2).padStart(7)} ${Math.round((r.size / r.ms) * 1000).toString().padStart(9)} ${r.rssMB.toFixed(0).padStart(8)}`,
+  );
+}
+
+if (sizes.length > 1) {
+  const smallest = Math.min(...sizes);
+  console.log(`\ngrowth of wall time from ${smallest} rules (linear growth would match the growth in rules):`);
+  for (const op of Object.keys(names)) {
+    const base = rows.find((r) => r.size === smallest && r.op === op)!;
+    const parts = sizes
+      .filter((s) => s !== smallest)
+      .map((s) => {
+        const r = rows.find((x) => x.size === s && x.op === op)!;
+        return `x${s / smallest} rules: x${(r.wallMs / base.wallMs).toFixed(1)} time`;
       });
-    }
-  });
-  const rss = process.memoryUsage().rss / 1048576;
-  const row = (step: string, ms: number, per: number) =>
-    console.log(`${String(n).padEnd(8)} ${step.padEnd(20)} ${ms.toFixed(1).padStart(8)} ${Math.round(per).toString().padStart(9)} ${rss.toFixed(0).padStart(10)}`);
-  row('parse+lower', analyzed.ms, (n / analyzed.ms) * 1000);
-  row('compile nftables', compiled.ms, (n / compiled.ms) * 1000);
-  row(`explain x${packets}`, explained.ms, (packets / explained.ms) * 1000);
+    console.log(`  ${names[op]!.padEnd(35)} ${parts.join(', ')}`);
+  }
+}
+
+const targets: [number, string, number][] = [
+  [10000, 'diff', 1],
+  [100000, 'diff', 10],
+  [10000, 'lint', 3],
+];
+const checked = targets.filter(([size, op]) => rows.some((r) => r.size === size && r.op === op));
+if (checked.length > 0) {
+  console.log('\nissue 3 targets (end-to-end wall time; peak memory under 1 GB):');
+  for (const [size, op, limit] of checked) {
+    const r = rows.find((x) => x.size === size && x.op === op)!;
+    const ok = r.wallMs / 1000 < limit && r.rssMB < 1024;
+    console.log(`  ${op} at ${size} rules: ${(r.wallMs / 1000).toFixed(2)} s (target < ${limit} s), ${r.rssMB.toFixed(0)} MB  ${ok ? 'met' : 'NOT met'}`);
+  }
 }
