@@ -62,6 +62,7 @@ export class GateAnalysis {
   /** Per rule: an id for its source set (equal sets, equal ids) and its services by protocol. */
   readonly #sourceId: readonly number[];
   readonly #cells = new Map<string, readonly Cell[]>();
+  readonly #valid = new Map<number, AddressSet>();
   #acl: PacketSet | undefined;
 
   constructor(
@@ -185,8 +186,16 @@ export class GateAnalysis {
 
   /** The sources permitted inside a cell (valid for `kind` and the cell's protocols). */
   fold(kind: Kind, protocol: number, rules: readonly number[]): AddressSet {
+    return this.suffixFolds(kind, protocol, rules)[0]!;
+  }
+
+  /**
+   * The fold of every suffix of `rules`: element k is what rules k.. and the fallback permit
+   * (element `rules.length` is the fallback alone). The suffixes are the fold trie's path.
+   */
+  suffixFolds(kind: Kind, protocol: number, rules: readonly number[]): AddressSet[] {
     const valid = this.universe.validSources(kind, protocol);
-    if (isEmptySet(valid)) return valid;
+    if (isEmptySet(valid)) return rules.map(() => valid).concat([valid]);
     const memo = memoOf(this.universe);
     const all = this.gate.rules;
     const rootKey = `${kind}:${protocol === 1 || protocol === 58 ? protocol : 0}:${this.gate.fallback}`;
@@ -195,6 +204,8 @@ export class GateAnalysis {
       node = { set: this.gate.fallback === 'allow' ? valid : { v4: [], v6: [], opaque: [] }, next: new Map() };
       memo.foldRoots.set(rootKey, node);
     }
+    const out = new Array<AddressSet>(rules.length + 1);
+    out[rules.length] = node.set;
     for (let k = rules.length - 1; k >= 0; k--) {
       const r = all[rules[k]!]!;
       const id = this.#sourceId[rules[k]!]! * 2 + (r.action === 'allow' ? 1 : 0);
@@ -205,8 +216,17 @@ export class GateAnalysis {
         node.next.set(id, child);
       }
       node = child;
+      out[k] = node.set;
     }
-    return node.set;
+    return out;
+  }
+
+  /** A rule's sources that can be valid with destinations of `kind` and `protocol`. */
+  validSources(rule: number, kind: Kind, protocol: number): AddressSet {
+    const key = rule * 8 + kind * 3 + (protocol === 1 ? 1 : protocol === 58 ? 2 : 0);
+    let set = this.#valid.get(key);
+    if (!set) this.#valid.set(key, (set = intersectSets(this.gate.rules[rule]!.source, this.universe.validSources(kind, protocol))));
+    return set;
   }
 
   /**

@@ -68,18 +68,13 @@ export function ruleFacts(gate: GateAnalysis): RuleFacts[] {
       }
       const reachingHere: number[] = [];
       cellsDone.set(cellKey, reachingHere);
-      const valid = u.validSources(segment.kind as Kind, p);
-      if (isEmptySet(valid)) continue;
-      const matched = cell.rules.map((i) => intersectSets(rules[i]!.source, valid));
+      const kind = segment.kind as Kind;
+      if (isEmptySet(u.validSources(kind, p))) continue;
+      const matched = cell.rules.map((i) => gate.validSources(i, kind, p));
       const reaches: AddressSet[] = [];
       work.push({ cell, matched, reach: reaches });
-      // What the rules after each position (and the fallback) permit.
-      const after: AddressSet[] = new Array<AddressSet>(matched.length + 1);
-      after[matched.length] = gate.gate.fallback === 'allow' ? valid : { v4: [], v6: [], opaque: [] };
-      for (let k = matched.length - 1; k >= 0; k--) {
-        const allow = rules[cell.rules[k]!]!.action === 'allow';
-        after[k] = allow ? unionSets(matched[k]!, after[k + 1]!) : subtractSets(after[k + 1]!, matched[k]!);
-      }
+      // What the rules after each position (and the fallback) permit: the cell's suffix folds.
+      const after = gate.suffixFolds(kind, p, cell.rules);
       let earlier: AddressSet = { v4: [], v6: [], opaque: [] };
       cell.rules.forEach((i, k) => {
         const f = facts[i]!;
