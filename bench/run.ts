@@ -33,7 +33,10 @@ await build({
 interface Row {
   readonly size: number;
   readonly op: string;
-  readonly ms: number;
+  /** Reading and checking the ruleset(s): parse, parameters, names, IR. */
+  readonly readMs: number;
+  /** The analysis itself (or the whole command, for the CLI rows). */
+  readonly engineMs: number;
   readonly wallMs: number;
   readonly rssMB: number;
 }
@@ -43,8 +46,8 @@ function measure(size: number, op: string, args: string[]): Row {
   const r = spawnSync(process.execPath, [worker, op, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const wallMs = performance.now() - start;
   if (r.status !== 0) throw new Error(`${op} on ${size} rules failed: ${r.stderr}`);
-  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; maxRssMB: number };
-  return { size, op, ms: out.ms, wallMs, rssMB: out.maxRssMB };
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { phases: Record<string, number>; maxRssMB: number };
+  return { size, op, readMs: out.phases['read'] ?? 0, engineMs: out.phases['engine'] ?? 0, wallMs, rssMB: out.maxRssMB };
 }
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -58,22 +61,30 @@ for (const size of sizes) {
   writeFileSync(b, editRuleset(text));
   rows.push(measure(size, 'permitted', [a]));
   rows.push(measure(size, 'diff', [a, b]));
+  rows.push(measure(size, 'diff-cli', [a, b]));
   rows.push(measure(size, 'lint', [a]));
+  rows.push(measure(size, 'lint-cli', [a]));
   rows.push(measure(size, 'compile', [a, path.join(work, `out${size}`)]));
 }
 rmSync(work, { recursive: true, force: true });
 
 const names: Record<string, string> = {
-  permitted: 'permitted set (read, check, build)',
+  permitted: 'build the permitted set',
   diff: 'diff vs a 1%-edited copy',
+  'diff-cli': 'palisade diff --format json (CLI)',
   lint: 'lint',
-  compile: 'compile --target nftables',
+  'lint-cli': 'palisade lint (CLI)',
+  compile: 'palisade compile --target nftables',
 };
 console.log('');
-console.log(`${'rules'.padStart(7)}  ${'operation'.padEnd(35)} ${'op s'.padStart(7)} ${'wall s'.padStart(7)} ${'rules/s'.padStart(9)} ${'peak MB'.padStart(8)}`);
+console.log('read = parse and check the ruleset(s) into the IR; analysis = the operation on the IR;');
+console.log('wall = the whole process, start-up included; peak = the process\'s peak RSS.');
+console.log('');
+console.log(`${'rules'.padStart(7)}  ${'operation'.padEnd(35)} ${'read s'.padStart(7)} ${'analysis s'.padStart(10)} ${'wall s'.padStart(7)} ${'rules/s'.padStart(9)} ${'peak MB'.padStart(8)}`);
 for (const r of rows) {
+  const cli = r.op.endsWith('-cli') || r.op === 'compile';
   console.log(
-    `${String(r.size).padStart(7)}  ${names[r.op]!.padEnd(35)} ${(r.ms / 1000).toFixed(2).padStart(7)} ${(r.wallMs / 1000).toFixed(2).padStart(7)} ${Math.round((r.size / r.ms) * 1000).toString().padStart(9)} ${r.rssMB.toFixed(0).padStart(8)}`,
+    `${String(r.size).padStart(7)}  ${names[r.op]!.padEnd(35)} ${(cli ? '' : (r.readMs / 1000).toFixed(2)).padStart(7)} ${(cli ? '' : (r.engineMs / 1000).toFixed(2)).padStart(10)} ${(r.wallMs / 1000).toFixed(2).padStart(7)} ${Math.round((r.size / r.wallMs) * 1000).toString().padStart(9)} ${r.rssMB.toFixed(0).padStart(8)}`,
   );
 }
 
@@ -99,10 +110,12 @@ const targets: [number, string, number][] = [
 ];
 const checked = targets.filter(([size, op]) => rows.some((r) => r.size === size && r.op === op));
 if (checked.length > 0) {
-  console.log('\nissue 3 targets (end-to-end wall time; peak memory under 1 GB):');
+  console.log('\nissue 3 targets (time of the analysis on the IR, and of the whole process; peak memory under 1 GB):');
   for (const [size, op, limit] of checked) {
     const r = rows.find((x) => x.size === size && x.op === op)!;
-    const ok = r.wallMs / 1000 < limit && r.rssMB < 1024;
-    console.log(`  ${op} at ${size} rules: ${(r.wallMs / 1000).toFixed(2)} s (target < ${limit} s), ${r.rssMB.toFixed(0)} MB  ${ok ? 'met' : 'NOT met'}`);
+    const verdict = (s: number): string => (s < limit ? 'met' : 'NOT met');
+    console.log(
+      `  ${op} at ${size} rules (target < ${limit} s): analysis ${(r.engineMs / 1000).toFixed(2)} s ${verdict(r.engineMs / 1000)}; whole process ${(r.wallMs / 1000).toFixed(2)} s ${verdict(r.wallMs / 1000)}; peak ${r.rssMB.toFixed(0)} MB ${r.rssMB < 1024 ? 'met' : 'NOT met'}`,
+    );
   }
 }

@@ -1,36 +1,61 @@
 /**
  * One measurement in a fresh process: `node worker.mjs OP FILE [FILE2]`. Prints JSON with the
- * time of the operation itself and the process's peak RSS.
+ * time of each phase, the whole operation's time and the process's peak RSS.
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { PacketUniverse, permittedSet, rulesetPolicy } from '../src/analysis/index.js';
+import { diffPolicies, jsonDifferences, lint, PacketUniverse, permittedSet, rulesetPolicy } from '../src/analysis/index.js';
 import { main } from '../src/cli.js';
 import { analyze } from '../src/compile.js';
 
 const [op, file, other] = process.argv.slice(2) as [string, string, string | undefined];
 const quiet = { out: () => {}, err: () => {} };
 const read = (p: string) => ({ text: readFileSync(p, 'utf8') });
-const start = performance.now();
-let status = 0;
+const phases: Record<string, number> = {};
+let last = performance.now();
+const start = last;
+const lap = (name: string): void => {
+  const now = performance.now();
+  phases[name] = now - last;
+  last = now;
+};
 switch (op) {
   case 'permitted': {
-    const ir = analyze({ entry: file, read }).ir!;
-    const { permitted } = permittedSet(new PacketUniverse(ir.roles.filter((r) => r.addresses === undefined).map((r) => r.name)), rulesetPolicy(ir, file));
-    status = permitted.isEmpty() ? 1 : 0;
+    const analyzed = analyze({ entry: file, read });
+    lap('read');
+    const ir = analyzed.ir!;
+    permittedSet(new PacketUniverse(ir.roles.filter((r) => r.addresses === undefined).map((r) => r.name)), rulesetPolicy(ir, file)).permitted.isEmpty();
+    lap('engine');
     break;
   }
-  case 'diff':
-    status = await main(['diff', file, other!, '--format', 'json'], quiet);
+  case 'diff': {
+    const a = analyze({ entry: file, read }).ir!;
+    const b = analyze({ entry: other!, read }).ir!;
+    lap('read');
+    jsonDifferences(diffPolicies(rulesetPolicy(a, file), rulesetPolicy(b, other!)));
+    lap('engine');
     break;
-  case 'lint':
-    status = await main(['lint', file], quiet);
+  }
+  case 'lint': {
+    const analyzed = analyze({ entry: file, read });
+    lap('read');
+    lint(analyzed.ir!, analyzed.statements!);
+    lap('engine');
+    break;
+  }
+  case 'diff-cli':
+    await main(['diff', file, other!, '--format', 'json'], quiet);
+    lap('engine');
+    break;
+  case 'lint-cli':
+    await main(['lint', file], quiet);
+    lap('engine');
     break;
   case 'compile':
-    status = await main(['compile', file, '--target', 'nftables', '--out', other!], quiet);
+    await main(['compile', file, '--target', 'nftables', '--out', other!], quiet);
+    lap('engine');
     break;
   default:
     throw new Error(`unknown operation ${op}`);
 }
-const ms = performance.now() - start;
-process.stdout.write(`${JSON.stringify({ ms, maxRssMB: process.resourceUsage().maxRSS / 1024, status })}\n`);
+process.stdout.write(`${JSON.stringify({ phases, ms: performance.now() - start, maxRssMB: process.resourceUsage().maxRSS / 1024 })}\n`);
