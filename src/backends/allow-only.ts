@@ -1,0 +1,146 @@
+/**
+ * First-match rulesets as allow-lists, for targets that only allow (security groups, Talos):
+ * the exact set of packets a ruleset permits to (ingress) or from (egress) one role, as grants
+ * attributed to the rules that permit them, with deny rules compiled away by set subtraction.
+ *
+ * Grant i is allow rule i's packets minus those of every earlier deny rule. Their union, plus the
+ * packets no rule matches where the defaults permit them, is exactly what the ruleset permits at
+ * the role (a packet permitted by rule j lies in no earlier deny, so in grant j; a packet of grant
+ * i is decided by rule i or an earlier allow). Earlier allows are not subtracted, so a grant keeps
+ * the peers its rule names; grants may overlap, which an allow-list does not mind.
+ *
+ * An allow-list is attached to every member of the role alike, so a grant must hold for all of
+ * the role's addresses (per address family): a rule, or the subtraction of a deny, that applies
+ * to only some of them cannot be expressed and is reported at the rule.
+ */
+import { PacketUniverse, type PacketSet } from '../analysis/index.js';
+import { setKey } from '../analysis/universe.js';
+import { error, type Diagnostic, type Span } from '../diagnostics/index.js';
+import {
+  emptySet,
+  intersectSets,
+  isEmptySet,
+  formatAddress,
+  opaqueSet,
+  unionSets,
+  type AddressSet,
+  type Direction,
+  type PacketEnd,
+  type Role,
+  type Rule,
+  type Ruleset,
+  type ServiceSet,
+} from '../ir/index.js';
+import type { Range } from '../ir/intervals.js';
+
+/** Packets an allow-list entry admits: protocols × ports (or ICMP types) × peers. */
+export interface Grant {
+  /** The allow rule these packets are permitted by, or undefined for the defaults. */
+  readonly rule: Rule | undefined;
+  /** Protocol numbers; 0-255 whole means every protocol. */
+  readonly protocols: readonly Range<number>[];
+  /** Ports or ICMP types; empty for protocols without either (then: all of the protocol). */
+  readonly ports: readonly Range<number>[];
+  /** Sources (ingress) or destinations (egress): addresses and opaque roles. */
+  readonly peers: AddressSet;
+}
+
+export interface RoleGrants {
+  readonly grants: readonly Grant[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** The universe of a ruleset's packets (its roles without addresses are opaque endpoints). */
+export function rulesetUniverse(ir: Ruleset): PacketUniverse {
+  return new PacketUniverse(ir.roles.filter((r) => r.addresses === undefined).map((r) => r.name));
+}
+
+export function roleSet(role: Role): AddressSet {
+  return role.addresses ?? opaqueSet(role.name);
+}
+
+/**
+ * What the ruleset permits to (`ingress`) or from (`egress`) `role`, as grants in rule order,
+ * the defaults' grant last. `target` names the target in diagnostics.
+ */
+export function roleGrants(
+  ir: Ruleset,
+  role: Role,
+  direction: Direction,
+  target: string,
+  universe: PacketUniverse = rulesetUniverse(ir),
+): RoleGrants {
+  const self = roleSet(role);
+  const ingress = direction === 'ingress';
+  const every = universe.everySource;
+  // The packets at the role a rule matches: its cube with the role's side narrowed to the role.
+  const atRole = (source: AddressSet, destination: AddressSet, services: ServiceSet): PacketSet | undefined => {
+    const mine = intersectSets(ingress ? destination : source, self);
+    if (isEmptySet(mine)) return undefined;
+    return ingress ? universe.product(source, mine, services) : universe.product(mine, destination, services);
+  };
+
+  const grants: Grant[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  /** Adds the packets as grants, or reports them at `at` when they hold for only part of the role. */
+  const grant = (rule: Rule | undefined, packets: PacketSet, at: { readonly span: Span; readonly name: string }): void => {
+    const products = packets.products();
+    const own = products.map((p) => ({ rule, protocols: p.protocols, ports: p.ports, peers: ingress ? p.source : p.destination }));
+    // Each grant, applied to every member of the role, must give back exactly these packets.
+    const whole = own.reduce((acc, g) => acc.union(atRole(ingress ? g.peers : every, ingress ? every : g.peers, grantServices(g)) ?? acc), universe.empty());
+    const missing = whole.minus(packets).witness();
+    if (missing) {
+      const member = endText(ingress ? missing.destination : missing.source);
+      const why = `a ${target} allow-list applies to every member of role "${role.name}" alike, and this would permit ${ingress ? 'traffic to' : 'traffic from'} only part of them (not ${member})`;
+      diagnostics.push(error('PAL6002', at.span, target, at.name, why));
+      return;
+    }
+    for (const g of own) {
+      const key = `${rule?.name}|${g.protocols.join(';')}|${g.ports.join(';')}|${setKey(g.peers)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      grants.push(g);
+    }
+  };
+
+  let denied = universe.empty();
+  let matched = universe.empty();
+  for (const rule of ir.rules) {
+    const cube = atRole(rule.source.addresses, rule.destination.addresses, rule.services);
+    if (!cube) continue;
+    matched = matched.union(cube);
+    if (rule.action === 'deny') denied = denied.union(cube);
+    else grant(rule, cube.minus(denied), rule);
+  }
+
+  // Packets no rule matches: permitted where every default that applies permits them (the
+  // other direction's default applies where the peer lies in a role too).
+  const own = ir.defaults[direction];
+  const other = ir.defaults[ingress ? 'egress' : 'ingress'];
+  if (own.action === 'allow') {
+    let permitted = (atRole(every, every, anyService) ?? universe.empty()).minus(matched);
+    if (other.action === 'deny') {
+      const roles = ir.roles.reduce((acc, r) => unionSets(acc, roleSet(r)), emptySet);
+      permitted = permitted.minus(ingress ? universe.product(roles, self, anyService) : universe.product(self, roles, anyService));
+    }
+    grant(undefined, permitted, { span: own.span ?? role.span, name: `default ${direction} allow` });
+  }
+  return { grants, diagnostics };
+}
+
+const anyService: ServiceSet = { any: true, entries: [] };
+
+function endText(end: PacketEnd): string {
+  return end.kind === 'role' ? `a member of role "${end.role}"` : formatAddress(end.family, end.value);
+}
+
+/** A grant's protocols and ports as a service set (`any` when it is every protocol whole). */
+export function grantServices(grant: Pick<Grant, 'protocols' | 'ports'>): ServiceSet {
+  const [first] = grant.protocols;
+  if (grant.protocols.length === 1 && first![0] === 0 && first![1] === 255) return anyService;
+  const entries = grant.protocols.flatMap(([lo, hi]) =>
+    Array.from({ length: hi - lo + 1 }, (_, i) => (grant.ports.length > 0 ? { protocol: lo + i, ports: grant.ports } : { protocol: lo + i })),
+  );
+  return { any: false, entries };
+}
