@@ -4,7 +4,7 @@
 import { error, type Diagnostic } from '../../diagnostics/index.js';
 import { setToCidrs, type BoundParam, type Role, type Ruleset } from '../../ir/index.js';
 import { defineBackend } from '../types.js';
-import { lowerRole } from './lower.js';
+import { lowerRole, nftContext } from './lower.js';
 import { printTable } from './print.js';
 import { readNftables } from './read.js';
 
@@ -64,10 +64,11 @@ export const nftables = defineBackend({
   },
 
   emit(ir, options) {
+    const context = nftContext(ir);
     return ir.roles.map((role) => ({
       path: `${role.name}.nft`,
       mediaType: 'text/x-nftables',
-      contents: printTable(lowerRole(ir, role, options, header(ir, role))),
+      contents: printTable(lowerRole(ir, role, options, header(ir, role), context)),
     }));
   },
 

@@ -36,6 +36,7 @@ import {
   type Ruleset,
   type ServiceEntry,
 } from '../../ir/index.js';
+import { RoleIndex } from '../role-index.js';
 import type { NftChain, NftMatch, NftRemark, NftSet, NftStatement, NftTable } from './model.js';
 
 export interface NftOptions {
@@ -60,19 +61,33 @@ class SetRegistry {
   }
 }
 
-export function lowerRole(ir: Ruleset, role: Role, options: NftOptions, header: readonly string[]): NftTable {
+/** What every role's table shares: the rules by role, and the addresses of all roles. */
+export interface NftContext {
+  readonly index: RoleIndex;
+  readonly roleAddresses: AddressSet;
+}
+
+export function nftContext(ir: Ruleset): NftContext {
+  return {
+    index: new RoleIndex(ir),
+    roleAddresses: ir.roles.reduce((acc, r) => unionSets(acc, r.addresses ?? emptySet), emptySet),
+  };
+}
+
+export function lowerRole(ir: Ruleset, role: Role, options: NftOptions, header: readonly string[], context = nftContext(ir)): NftTable {
   const own = role.addresses ?? emptySet;
   const sets = new SetRegistry();
-  const roleAddresses = ir.roles.reduce((acc, r) => unionSets(acc, r.addresses ?? emptySet), emptySet);
-  const chains: NftChain[] = [chain(ir, 'input', own, roleAddresses, sets, options)];
-  if (restrictsEgress(ir, own)) chains.push(chain(ir, 'output', own, roleAddresses, sets, options));
+  const { index, roleAddresses } = context;
+  const chains: NftChain[] = [chain(ir, index.to(role), 'input', own, roleAddresses, sets, options)];
+  const from = index.from(role);
+  if (restrictsEgress(ir, from, own)) chains.push(chain(ir, from, 'output', own, roleAddresses, sets, options));
   return { name: options.table, header, sets: sets.all(), chains };
 }
 
 /** The role sends something the ruleset denies: by default, or by a deny rule from it. */
-function restrictsEgress(ir: Ruleset, own: AddressSet): boolean {
+function restrictsEgress(ir: Ruleset, from: readonly Rule[], own: AddressSet): boolean {
   if (ir.defaults.egress.action === 'deny') return true;
-  return ir.rules.some((r) => r.action === 'deny' && !isEmptySet(literal(intersectSets(r.source.addresses, own))));
+  return from.some((r) => r.action === 'deny' && !isEmptySet(literal(intersectSets(r.source.addresses, own))));
 }
 
 /** Only literal addresses: hosts are addressed, so opaque roles never reach a host chain. */
@@ -82,6 +97,7 @@ function literal(set: AddressSet): AddressSet {
 
 function chain(
   ir: Ruleset,
+  rules: readonly Rule[],
   name: 'input' | 'output',
   own: AddressSet,
   roleAddresses: AddressSet,
@@ -116,7 +132,7 @@ function chain(
     );
   }
 
-  for (const rule of ir.rules) {
+  for (const rule of rules) {
     const ownEnd = ownSide === 'daddr' ? rule.destination : rule.source;
     const otherEnd = ownSide === 'daddr' ? rule.source : rule.destination;
     const statements = ruleStatements(rule, ownEnd, otherEnd, ownSide, own, sets).map((m) =>
