@@ -75,8 +75,23 @@ function bytesToBigint(bytes: number[]): bigint {
   return v;
 }
 
-/** The fewest CIDRs that cover exactly these ranges, in address order. */
-export function toCidrs(family: Family, ranges: AddressRanges): string[] {
+const cidrCache = new WeakMap<AddressRanges, readonly string[]>();
+
+/**
+ * The fewest CIDRs that cover exactly these ranges, in address order. Range lists are immutable
+ * (the IR is frozen), so the answer is cached per list: backends print the same zone for many
+ * rules and roles.
+ */
+export function toCidrs(family: Family, ranges: AddressRanges): readonly string[] {
+  let cidrs = cidrCache.get(ranges);
+  if (cidrs === undefined) {
+    cidrs = Object.freeze(computeCidrs(family, ranges));
+    cidrCache.set(ranges, cidrs);
+  }
+  return cidrs;
+}
+
+function computeCidrs(family: Family, ranges: AddressRanges): string[] {
   const bits = bitsOf(family);
   const out: string[] = [];
   for (const [low, high] of ranges) {
