@@ -16,6 +16,7 @@ export const messages = {
   PAL1005: (text: string, canonical: string) =>
     `${q(text)} has host bits set; the network is ${canonical}`,
   PAL1006: (text: string) => `integer ${text} is too large`,
+  PAL1007: (count: number, max: number) => `this list has ${count} items; a list holds at most ${max}`,
 
   // syntax
   PAL2001: (expected: string, found: string) => `expected ${expected}, found ${found}`,
@@ -38,6 +39,7 @@ export const messages = {
   PAL3009: (path: string, why: string) => `cannot import ${q(path)}: ${why}`,
   PAL3010: (name: string) => `unknown target ${q(name)}`,
   PAL3011: (target: string, key: string) => `target ${q(target)} has no option ${q(key)}`,
+  PAL3013: (max: number) => `too many rules: a ruleset holds at most ${max} rules (after imports and if are expanded)`,
   PAL3012: (name: string, is: string, wanted: string) => `${q(name)} is ${is}, not ${wanted}`,
 
   // values and types

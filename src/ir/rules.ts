@@ -13,12 +13,19 @@ import type { Rule } from './types.js';
 
 const MAX_DERIVED_LENGTH = 63;
 
+/** Maximum number of rules, after imports and `if` are expanded. */
+export const MAX_RULES = 1_000_000;
+
 export function lowerRules(
   statements: readonly RuleStmt[],
   addresses: AddressResolver,
   services: ServiceResolver,
   diagnostics: Diagnostic[],
 ): Rule[] {
+  if (statements.length > MAX_RULES) {
+    diagnostics.push(error('PAL3013', statements[MAX_RULES]!.span, MAX_RULES));
+    return [];
+  }
   const named = new Map<string, RuleStmt>();
   for (const s of statements) {
     if (!s.name) continue;

@@ -23,6 +23,8 @@ export interface LoadResult {
 
 /** Maximum import nesting, so a runaway chain of imports is an error rather than a hang. */
 export const MAX_IMPORT_DEPTH = 32;
+/** Maximum size of one file, in characters (a 100k-rule ruleset is about 5 M). */
+export const MAX_FILE_CHARS = 64 * 1024 * 1024;
 
 /** `entrySpan` positions an error reading the entry file itself (e.g. on the command line). */
 export function load(entry: string, read: SourceReader, entrySpan?: Span): LoadResult {
@@ -43,7 +45,8 @@ export function load(entry: string, read: SourceReader, entrySpan?: Span): LoadR
       diagnostics.push(error('PAL3009', via?.pathSpan, via?.path ?? file, `imports are nested more than ${MAX_IMPORT_DEPTH} deep`));
       return [];
     }
-    const result = read(file);
+    const read_ = read(file);
+    const result = 'text' in read_ && read_.text.length > MAX_FILE_CHARS ? { error: `it is larger than ${MAX_FILE_CHARS} characters` } : read_;
     if ('error' in result) {
       diagnostics.push(via ? error('PAL3009', via.pathSpan, via.path, result.error) : error('PAL7001', entrySpan, file, result.error));
       return [];

@@ -14,6 +14,9 @@ import { checkAddress, checkInteger, checkString, type Checked } from './literal
 
 class Incomplete extends Error {}
 
+/** Maximum items in one list (addresses, excepts, services, ports, values). */
+export const MAX_LIST_ITEMS = 100_000;
+
 export function toAst(cst: C.FileCstNode, source: SourceFile): { program: A.Program; diagnostics: Diagnostic[] } {
   const builder = new AstBuilder(source);
   const statements = builder.statements(cst.children.statement ?? [], 0);
@@ -43,6 +46,16 @@ class AstBuilder {
     const item = items?.[0];
     if (item === undefined) throw new Incomplete();
     return item;
+  }
+
+  /** The items of a list, or an error at the list when it holds more than MAX_LIST_ITEMS. */
+  private limited<T>(items: readonly T[] | undefined, list: CstNode, more = 0): readonly T[] {
+    const all = items ?? [];
+    if (all.length + more > MAX_LIST_ITEMS) {
+      this.diagnostics.push(error('PAL1007', this.nodeSpan(list), all.length + more, MAX_LIST_ITEMS));
+      throw new Incomplete();
+    }
+    return all;
   }
 
   private checked<T>(result: Checked<T>): T {
@@ -142,7 +155,7 @@ class AstBuilder {
   }
 
   private valueList(node: C.ValueListCstNode): A.Value {
-    const items = (node.children.value ?? []).map((v) => this.value(v));
+    const items = this.limited(node.children.value, node).map((v) => this.value(v));
     if (items.length === 1) return items[0]!;
     return { kind: 'list', items, bracketed: false, span: this.nodeSpan(node) };
   }
@@ -159,7 +172,7 @@ class AstBuilder {
     if (c.ParamRef) return { kind: 'param', name: this.paramName(this.first(c.ParamRef)), span };
     if (c.name) return { kind: 'name', name: this.name(c.name[0]).text, span };
     if (c.LBracket) {
-      return { kind: 'list', items: (c.value ?? []).map((v) => this.value(v)), bracketed: true, span };
+      return { kind: 'list', items: this.limited(c.value, node).map((v) => this.value(v)), bracketed: true, span };
     }
     throw new Incomplete();
   }
@@ -183,8 +196,8 @@ class AstBuilder {
   private addressList(node: C.AddressListCstNode): A.AddressExpr {
     const c = node.children;
     return {
-      include: c.include.map((t) => this.addressTerm(t)),
-      exclude: (c.exclude ?? []).map((t) => this.addressTerm(t)),
+      include: this.limited(c.include, node).map((t) => this.addressTerm(t)),
+      exclude: this.limited(c.exclude, node).map((t) => this.addressTerm(t)),
       span: this.nodeSpan(node),
     };
   }
@@ -229,7 +242,7 @@ class AstBuilder {
   }
 
   private serviceList(node: C.ServiceListCstNode): A.ServiceTerm[] {
-    return (node.children.serviceTerm ?? []).map((t) => this.serviceTerm(t));
+    return this.limited(node.children.serviceTerm, node).map((t) => this.serviceTerm(t));
   }
 
   private serviceTerm(node: C.ServiceTermCstNode): A.ServiceTerm {
@@ -240,7 +253,7 @@ class AstBuilder {
       const protocol = token.image as A.ProtocolKeyword;
       const protocolSpan = this.tokenSpan(token);
       if (!c.Slash) return { kind: 'protocol', protocol, protocolSpan, span };
-      const ports = [this.portItem(this.first(c.portItem)), ...(c.portNumber ?? []).map((p) => this.portNumber(p))];
+      const ports = [this.portItem(this.first(c.portItem)), ...this.limited(c.portNumber, node, 1).map((p) => this.portNumber(p))];
       return { kind: 'protocol', protocol, protocolSpan, ports, span };
     }
     if (c.Proto) {
