@@ -3,7 +3,7 @@
  * ACLs), `--target arista` (EOS) and `--target nxos` (NX-OS). The ACL is a network gate: bound
  * in and out on the SVIs of the roles' VLANs, it judges every routed packet that touches a role.
  */
-import { error, warning, type Diagnostic } from '../../diagnostics/index.js';
+import { error, warning, withExtras, type Diagnostic } from '../../diagnostics/index.js';
 import { PORT_PROTOCOLS, type BoundParam, type Family, type Ruleset } from '../../ir/index.js';
 import { defineBackend, type OptionValues } from '../types.js';
 import { aclCost, costReport } from './cost.js';
@@ -25,6 +25,11 @@ const options = {
     default: '',
     pattern: /^([A-Za-z][A-Za-z0-9/.:-]*(,[A-Za-z][A-Za-z0-9/.:-]*)*)?$/,
     description: 'comma-separated SVIs to bind the ACLs to, in and out (empty: no binding stanza)',
+  },
+  'narrow-replies': {
+    type: 'bool',
+    default: false,
+    description: 'accept, with a warning, that replies of protocols other than TCP, UDP and ICMP to an `any` rule or default are dropped',
   },
   'l4-budget': { type: 'int', default: 16, min: 0, max: 100000, description: 'L4 operators (port ranges) per ACL before a warning' },
   'entry-budget': { type: 'int', default: 4000, min: 1, max: 10000000, description: 'TCAM entries per ACL, after range expansion, before a warning' },
@@ -90,17 +95,23 @@ export function switchBackend(id: DialectId) {
       }
       if (diagnostics.length > 0) return diagnostics;
       const { acls, unrepliable } = lowerAcls(ir, aclNames(o));
-      for (const i of unrepliable) {
-        const rule = ir.rules[i]!;
-        diagnostics.push(
-          error(
-            'PAL6002',
-            rule.span,
-            id,
-            rule.name,
-            `a stateless ACL cannot pass the replies of protocols other than TCP, UDP and ICMP (${rule.destination.text} -> ${rule.source.text}) without permitting them as new flows; list the protocols instead of any, or allow that direction too`,
-          ),
-        );
+      for (const rule of unrepliable) {
+        const span = rule.origin.span ?? ir.sources[0]?.span(0, 0);
+        if (o['narrow-replies']) diagnostics.push(warning('PAL6402', span, id, rule.origin.label));
+        else {
+          diagnostics.push(
+            withExtras(
+              error(
+                'PAL6002',
+                span,
+                id,
+                rule.origin.label,
+                'a stateless ACL cannot pass the replies of protocols other than TCP, UDP and ICMP without permitting them as new flows from every destination',
+              ),
+              { hint: 'list the protocols (tcp, udp, icmp) instead of any, allow the reverse direction too, or set narrow-replies = true to accept that replies of other protocols are dropped' },
+            ),
+          );
+        }
       }
       const at = ir.sources[0]?.span(0, 0);
       for (const cost of acls.map(aclCost)) {

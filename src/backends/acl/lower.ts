@@ -90,8 +90,8 @@ function replyMatches(spec: ReplySpec): Match[] {
 
 export interface Lowered {
   readonly acls: Acl[];
-  /** Rules (by index) whose `any` replies cannot be written. */
-  readonly unrepliable: number[];
+  /** Rules and defaults whose `any` replies (other protocols) cannot be written. */
+  readonly unrepliable: AclRule[];
 }
 
 /** The families an ACL is written for: those in which some role has addresses. */
@@ -103,25 +103,27 @@ export function aclFamilies(ir: Ruleset): Family[] {
 export function lowerAcls(ir: Ruleset, names: Readonly<Record<Family, string>>): Lowered {
   const policy = rulesetPolicy(ir, 'ruleset');
   const coverage = new ReplyCoverage(policy);
-  const unrepliable = new Set<number>();
+  const unrepliable = new Set<AclRule>();
+  const all = policy.gates[0]!.rules;
+  // Allow rules, and allowing defaults (which come after every rule); trailing denies need none.
+  const allowing = openingRules(all, ir.rules.length).filter((r) => r.action === 'allow');
   const acls: Acl[] = [];
   for (const family of aclFamilies(ir)) {
-    const all = FAMILY_ALL[family];
+    const familyAll = FAMILY_ALL[family];
     const lines: AclLine[] = [];
-    ir.rules.forEach((rule, i) => {
-      if (rule.action !== 'allow') return;
-      const src = intersectSets(rule.source.addresses, all);
-      const dst = intersectSets(rule.destination.addresses, all);
-      if (prefixes(src, family).length === 0 || prefixes(dst, family).length === 0) return;
+    for (const rule of allowing) {
+      const src = intersectSets(rule.source, familyAll);
+      const dst = intersectSets(rule.destination, familyAll);
+      if (prefixes(src, family).length === 0 || prefixes(dst, family).length === 0) continue;
       const { specs, uncovered } = replySpecs(rule, family, src, dst, coverage);
-      if (uncovered) unrepliable.add(i);
+      if (uncovered) unrepliable.add(rule);
       const block = specs.flatMap((s) => entries('allow', dst, src, family, replyMatches(s)));
-      if (block.length === 0) return;
-      lines.push(...remarks(`replies to ${rule.name}`).map((text) => ({ kind: 'remark' as const, text })), ...block);
-    });
-    const opening = openingRules(policy.gates[0]!.rules, ir.rules.length);
+      if (block.length === 0) continue;
+      lines.push(...remarks(`replies to ${rule.origin.label}`).map((text) => ({ kind: 'remark' as const, text })), ...block);
+    }
+    const opening = openingRules(all, ir.rules.length);
     opening.forEach((rule, i) => {
-      const block = entries(rule.action, intersectSets(rule.source, all), intersectSets(rule.destination, all), family, matches(rule.services, family));
+      const block = entries(rule.action, intersectSets(rule.source, familyAll), intersectSets(rule.destination, familyAll), family, matches(rule.services, family));
       if (block.length === 0) return;
       const description = ir.rules[i]?.description;
       const text = description ? `${rule.origin.label}: ${description}` : rule.origin.label;
@@ -130,7 +132,7 @@ export function lowerAcls(ir: Ruleset, names: Readonly<Record<Family, string>>):
     lines.push({ kind: 'remark', text: 'everything else' }, { kind: 'entry', action: 'deny', protocol: undefined, source: ANY, destination: ANY });
     acls.push({ name: names[family], family, lines });
   }
-  return { acls, unrepliable: [...unrepliable].sort((a, b) => a - b) };
+  return { acls, unrepliable: [...unrepliable] };
 }
 
 /** The ruleset's rules and defaults, without the trailing denies the final deny covers. */

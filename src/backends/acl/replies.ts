@@ -16,7 +16,7 @@
  */
 import { permittedSet, PacketUniverse, type Policy } from '../../analysis/index.js';
 import type { PacketSet } from '../../analysis/index.js';
-import type { AddressSet, Family, Rule, ServiceEntry, ServiceSet } from '../../ir/index.js';
+import type { AddressSet, Family, ServiceEntry, ServiceSet } from '../../ir/index.js';
 import { ECHO_REPLY, ECHO_REQUEST, ICMP, ICMPV6, TCP, UDP } from './model.js';
 import { intervals } from '../../ir/index.js';
 
@@ -69,7 +69,7 @@ const ALL_PORTS = (ports: ServiceEntry['ports']): boolean =>
  * that family; `uncovered` is true when `any` needs replies the ACL cannot write.
  */
 export function replySpecs(
-  rule: Rule,
+  rule: { readonly services: ServiceSet },
   family: Family,
   source: AddressSet,
   destination: AddressSet,
