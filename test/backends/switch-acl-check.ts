@@ -29,7 +29,8 @@ const svc = (entries: ServiceEntry[]): ServiceSet => ({ any: false, entries });
 /** The documented extra packets of the reply entries, from the ruleset alone. */
 export function replyGap(ir: Ruleset): Policy {
   const rules: AclRule[] = [];
-  for (const r of ir.rules) {
+  // Rules and allowing defaults (the defaults as rulesetPolicy writes them).
+  for (const r of rulesetPolicy(ir, 'ruleset').gates[0]!.rules) {
     if (r.action !== 'allow') continue;
     const entries: ServiceEntry[] = [];
     const es = r.services.any ? [{ protocol: 17 }, { protocol: 1 }, { protocol: 58 }] : r.services.entries;
@@ -40,7 +41,7 @@ export function replyGap(ir: Ruleset): Policy {
       else if (e.protocol === 58 && (e.ports === undefined || intervals.contains(e.ports, 128))) entries.push({ protocol: 58, ports: [[129, 129]] });
       else if (e.protocol !== 1 && e.protocol !== 58) entries.push({ protocol: e.protocol });
     }
-    if (entries.length > 0) rules.push({ action: 'allow', source: r.destination.addresses, destination: r.source.addresses, services: svc(entries), origin: { label: r.name, text: r.name } });
+    if (entries.length > 0) rules.push({ action: 'allow', source: r.destination, destination: r.source, services: svc(entries), origin: r.origin });
   }
   return gate(rules, 'gap');
 }
@@ -49,8 +50,10 @@ export function replyGap(ir: Ruleset): Policy {
 const NEEDS_REPLY: ServiceSet = svc(
   Array.from({ length: 256 }, (_, p) => (p === 1 ? { protocol: 1, ports: [[8, 8]] } : p === 58 ? { protocol: 58, ports: [[128, 128]] } : { protocol: p })) as ServiceEntry[],
 );
+/** With narrow-replies: only TCP, UDP and echo are promised replies. */
+const NEEDS_REPLY_NARROW: ServiceSet = svc([{ protocol: 1, ports: [[8, 8]] }, { protocol: 6 }, { protocol: 17 }, { protocol: 58, ports: [[128, 128]] }]);
 
-export function checkSwitch(ir: Ruleset, files: readonly { path: string; text: string }[], id: DialectId): SwitchCheck {
+export function checkSwitch(ir: Ruleset, files: readonly { path: string; text: string }[], id: DialectId, narrow = false): SwitchCheck {
   const parsed = parseAcls(files, id);
   const errors = parsed.diagnostics.map((d) => `${d.span?.line}:${d.span?.column} ${d.message}`).join('\n');
   if (!parsed.acls) return { errors, gapUsed: false };
@@ -60,7 +63,7 @@ export function checkSwitch(ir: Ruleset, files: readonly { path: string; text: s
   const opening = permittedSet(u, aclPolicy(parsed.acls, ir.roles, 'opening', id)).permitted;
   const replies = permittedSet(u, aclPolicy(parsed.acls, ir.roles, 'reply', id)).permitted;
   const gap = permittedSet(u, replyGap(ir)).permitted;
-  const needs = permittedSet(u, gate([{ action: 'allow', source: all, destination: all, services: NEEDS_REPLY, origin: { label: 'n', text: 'n' } }], 'n')).permitted;
+  const needs = permittedSet(u, gate([{ action: 'allow', source: all, destination: all, services: narrow ? NEEDS_REPLY_NARROW : NEEDS_REPLY, origin: { label: 'n', text: 'n' } }], 'n')).permitted;
   const lost = want.minus(opening).witness();
   const extraSet = opening.minus(want);
   const extra = extraSet.minus(gap).witness();

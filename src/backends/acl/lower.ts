@@ -97,7 +97,9 @@ export interface Lowered {
 /** The families an ACL is written for: those in which some role has addresses. */
 export function aclFamilies(ir: Ruleset): Family[] {
   const roles = ir.roles.reduce((acc, r) => unionSets(acc, r.addresses ?? emptySet), emptySet);
-  return ([4, 6] as const).filter((f) => (f === 4 ? roles.v4 : roles.v6).length > 0);
+  const found = ([4, 6] as const).filter((f) => (f === 4 ? roles.v4 : roles.v6).length > 0);
+  // No role address at all: still one (IPv4) ACL, so there is always something to bind and read.
+  return found.length > 0 ? found : [4];
 }
 
 export function lowerAcls(ir: Ruleset, names: Readonly<Record<Family, string>>): Lowered {
