@@ -60,14 +60,15 @@ export function checkSwitch(ir: Ruleset, files: readonly { path: string; text: s
   const u = new PacketUniverse();
   const all = { v4: [[0, 0xffffffff]] as const, v6: [[0n, (1n << 128n) - 1n]] as const, opaque: [] };
   const want = permittedSet(u, rulesetPolicy(ir, 'ruleset')).permitted;
-  const opening = permittedSet(u, aclPolicy(parsed.acls, ir.roles, 'opening', id)).permitted;
+  // A network gate is judged on the packets it enforces: those that touch a role.
+  const { permitted: opening, domain } = permittedSet(u, aclPolicy(parsed.acls, ir.roles, 'opening', id));
   const replies = permittedSet(u, aclPolicy(parsed.acls, ir.roles, 'reply', id)).permitted;
   const gap = permittedSet(u, replyGap(ir)).permitted;
   const needs = permittedSet(u, gate([{ action: 'allow', source: all, destination: all, services: narrow ? NEEDS_REPLY_NARROW : NEEDS_REPLY, origin: { label: 'n', text: 'n' } }], 'n')).permitted;
-  const lost = want.minus(opening).witness();
-  const extraSet = opening.minus(want);
+  const lost = want.intersect(domain).minus(opening).witness();
+  const extraSet = opening.intersect(domain).minus(want);
   const extra = extraSet.minus(gap).witness();
-  const noReply = want.intersect(needs).minus(replies).witness();
+  const noReply = want.intersect(needs).intersect(domain).minus(replies).witness();
   const show = (p: unknown): string => JSON.stringify(p, (_, v) => (typeof v === 'bigint' ? v.toString() : v));
   const out: { -readonly [K in keyof SwitchCheck]: SwitchCheck[K] } = { errors, gapUsed: !extraSet.isEmpty() };
   if (lost) out.lost = show(lost);
