@@ -24,7 +24,7 @@ const NET = 'VPC = 10.0.0.0/16\nCP = 10.0.1.0/24\nWORKERS = 10.0.2.0/24\nCP_LOW 
 const SVC = 'K8S_API = 6443/tcp\nETCD = 2379-2380/tcp\nGENEVE = 6081/udp\nHEALTH = 4240/tcp\nCILIUM = 4240/tcp 6081/udp\n';
 
 /** Runs Capirca on one policy and returns its files by extension. */
-function capirca(name: string, terms: string): Record<string, string> {
+function capirca(name: string, terms: string): { acl: string; eacl: string } {
   const dir = path.join(work, name);
   for (const d of ['pol', 'def', 'out']) mkdirSync(path.join(dir, d), { recursive: true });
   writeFileSync(path.join(dir, 'def/NETWORK.net'), NET);
