@@ -2,7 +2,10 @@
  * The registry of targets: one line per backend. `palisade targets` lists it, and a test checks
  * that every target here has goldens for every ruleset and a section in the docs.
  */
+import { arista } from './arista/index.js';
+import { cisco } from './cisco/index.js';
 import { nftables } from './nftables/index.js';
+import { nxos } from './nxos/index.js';
 import type { Backend, OptionSpecs } from './types.js';
 
 // Option types differ per backend; the registry only needs the shape.
@@ -11,6 +14,9 @@ type AnyBackend = Backend<any>;
 
 export const backends = {
   nftables,
+  cisco,
+  arista,
+  nxos,
 } satisfies Record<string, AnyBackend>;
 
 export type TargetId = keyof typeof backends;

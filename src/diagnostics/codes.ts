@@ -77,6 +77,12 @@ export const messages = {
   PAL6005: (target: string, what: string) => `${what} is not modelled by the ${target} reader, so the file cannot be compared exactly`,
   PAL6006: (target: string, why: string) => `${target}: ${why}`,
 
+  // switch ACL targets (cisco, arista, nxos)
+  PAL6401: (target: string, acl: string, cost: string, budget: string) =>
+    `the ${target} ACL ${q(acl)} needs ${cost}, past the budget of ${budget}; the switch may not fit it in hardware`,
+  PAL6402: (target: string, rule: string) =>
+    `narrow-replies: the ${target} ACL drops the replies of protocols other than TCP, UDP and ICMP to ${q(rule)} (narrower than the ruleset)`,
+
   // lint findings
   PAL8002: (rule: string, by: string) => `rule ${q(rule)} is shadowed: every packet it matches is decided earlier, by ${by}`,
   PAL8003: (rule: string, by: string) => `rule ${q(rule)} is redundant: without it, its packets are decided the same way by ${by}`,

@@ -1,0 +1,145 @@
+/**
+ * IR -> switch ACL model. One ACL per address family that holds role addresses: first the
+ * reply entries of every allow rule (replies.ts), then the rules in order, then the defaults
+ * as entries (LANGUAGE.md "Meaning" 2), then an explicit final `deny ip any any`. Each rule's
+ * source x destination prefixes x services become entries (no object groups), each under a
+ * remark with the rule's name and description.
+ */
+import { rulesetPolicy, type AclRule } from '../../analysis/index.js';
+import {
+  intersectSets,
+  toCidrs,
+  unionSets,
+  emptySet,
+  type AddressSet,
+  type Family,
+  type Ruleset,
+  type ServiceSet,
+} from '../../ir/index.js';
+import type { Range } from '../../ir/intervals.js';
+import { ANY, ICMP, ICMPV6, TCP, UDP, type Acl, type AclAddress, type AclEntry, type AclLine } from './model.js';
+import { ReplyCoverage, replySpecs, type ReplySpec } from './replies.js';
+
+export const MAX_REMARK = 100;
+
+const FAMILY_ALL: Readonly<Record<Family, AddressSet>> = {
+  4: { v4: [[0, 0xffffffff]], v6: [], opaque: [] },
+  6: { v4: [], v6: [[0n, (1n << 128n) - 1n]], opaque: [] },
+};
+
+/** The prefixes of a set in one family (`any` when it is the whole family). */
+export function prefixes(set: AddressSet, family: Family): AclAddress[] {
+  const ranges = family === 4 ? set.v4 : set.v6;
+  const cidrs = toCidrs(family, ranges);
+  if (cidrs.length === 1 && cidrs[0]!.endsWith('/0')) return [ANY];
+  return cidrs.map((cidr) => ({ kind: 'prefix', cidr }));
+}
+
+/** Splits text into remarks of at most MAX_REMARK characters, at spaces where possible. */
+export function remarks(text: string): string[] {
+  const out: string[] = [];
+  let rest = text.replace(/\s+/g, ' ').trim();
+  while (rest.length > MAX_REMARK) {
+    let cut = rest.lastIndexOf(' ', MAX_REMARK);
+    if (cut <= 0) cut = MAX_REMARK;
+    out.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  if (rest.length > 0) out.push(rest);
+  return out;
+}
+
+type Match = Omit<AclEntry, 'kind' | 'action' | 'source' | 'destination'>;
+
+/** The protocol/port/type matches of a service set in one family. */
+function matches(services: ServiceSet, family: Family): Match[] {
+  if (services.any) return [{ protocol: undefined }];
+  const out: Match[] = [];
+  for (const { protocol, ports } of services.entries) {
+    if ((protocol === ICMP && family === 6) || (protocol === ICMPV6 && family === 4)) continue;
+    if (protocol === ICMP || protocol === ICMPV6) {
+      if (ports === undefined || (ports.length === 1 && ports[0]![0] === 0 && ports[0]![1] === 255)) out.push({ protocol });
+      else for (const [lo, hi] of ports) for (let t = lo; t <= hi; t++) out.push({ protocol, icmpType: t });
+    } else if ((protocol === TCP || protocol === UDP) && ports !== undefined && !fullPorts(ports)) {
+      for (const range of ports) out.push({ protocol, destinationPorts: range });
+    } else {
+      out.push({ protocol });
+    }
+  }
+  return out;
+}
+
+const fullPorts = (ports: readonly Range<number>[]): boolean => ports.length === 1 && ports[0]![0] === 0 && ports[0]![1] === 65535;
+
+function entries(action: AclEntry['action'], src: AddressSet, dst: AddressSet, family: Family, ms: readonly Match[]): AclEntry[] {
+  const out: AclEntry[] = [];
+  for (const source of prefixes(src, family)) {
+    for (const destination of prefixes(dst, family)) {
+      for (const m of ms) out.push({ kind: 'entry', action, source, destination, ...m });
+    }
+  }
+  return out;
+}
+
+function replyMatches(spec: ReplySpec): Match[] {
+  const base = { protocol: spec.protocol, ...(spec.established ? { established: true } : {}) };
+  if (spec.icmpType !== undefined) return [{ ...base, icmpType: spec.icmpType }];
+  if (spec.sourcePorts) return spec.sourcePorts.map((r) => ({ ...base, sourcePorts: r }));
+  return [base];
+}
+
+export interface Lowered {
+  readonly acls: Acl[];
+  /** Rules and defaults whose `any` replies (other protocols) cannot be written. */
+  readonly unrepliable: AclRule[];
+}
+
+/** The families an ACL is written for: those in which some role has addresses. */
+export function aclFamilies(ir: Ruleset): Family[] {
+  const roles = ir.roles.reduce((acc, r) => unionSets(acc, r.addresses ?? emptySet), emptySet);
+  const found = ([4, 6] as const).filter((f) => (f === 4 ? roles.v4 : roles.v6).length > 0);
+  // No role address at all: still one (IPv4) ACL, so there is always something to bind and read.
+  return found.length > 0 ? found : [4];
+}
+
+export function lowerAcls(ir: Ruleset, names: Readonly<Record<Family, string>>): Lowered {
+  const policy = rulesetPolicy(ir, 'ruleset');
+  const coverage = new ReplyCoverage(policy);
+  const unrepliable = new Set<AclRule>();
+  const all = policy.gates[0]!.rules;
+  // Allow rules, and allowing defaults (which come after every rule); trailing denies need none.
+  const allowing = openingRules(all, ir.rules.length).filter((r) => r.action === 'allow');
+  const acls: Acl[] = [];
+  for (const family of aclFamilies(ir)) {
+    const familyAll = FAMILY_ALL[family];
+    const lines: AclLine[] = [];
+    for (const rule of allowing) {
+      const src = intersectSets(rule.source, familyAll);
+      const dst = intersectSets(rule.destination, familyAll);
+      if (prefixes(src, family).length === 0 || prefixes(dst, family).length === 0) continue;
+      const { specs, uncovered } = replySpecs(rule, family, src, dst, coverage);
+      if (uncovered) unrepliable.add(rule);
+      const block = specs.flatMap((s) => entries('allow', dst, src, family, replyMatches(s)));
+      if (block.length === 0) continue;
+      lines.push(...remarks(`replies to ${rule.origin.label}`).map((text) => ({ kind: 'remark' as const, text })), ...block);
+    }
+    const opening = openingRules(all, ir.rules.length);
+    opening.forEach((rule, i) => {
+      const block = entries(rule.action, intersectSets(rule.source, familyAll), intersectSets(rule.destination, familyAll), family, matches(rule.services, family));
+      if (block.length === 0) return;
+      const description = ir.rules[i]?.description;
+      const text = description ? `${rule.origin.label}: ${description}` : rule.origin.label;
+      lines.push(...remarks(text).map((t) => ({ kind: 'remark' as const, text: t })), ...block);
+    });
+    lines.push({ kind: 'remark', text: 'everything else' }, { kind: 'entry', action: 'deny', protocol: undefined, source: ANY, destination: ANY });
+    acls.push({ name: names[family], family, lines });
+  }
+  return { acls, unrepliable: [...unrepliable] };
+}
+
+/** The ruleset's rules and defaults, without the trailing denies the final deny covers. */
+function openingRules(rules: readonly AclRule[], ruleCount: number): AclRule[] {
+  const out = [...rules];
+  while (out.length > ruleCount && out[out.length - 1]!.action === 'deny') out.pop();
+  return out;
+}
