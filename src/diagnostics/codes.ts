@@ -75,6 +75,11 @@ export const messages = {
   PAL6005: (target: string, what: string) => `${what} is not modelled by the ${target} reader, so the file cannot be compared exactly`,
   PAL6006: (target: string, why: string) => `${target}: ${why}`,
 
+  // pfSense and OPNsense (PAL6300-PAL6399)
+  PAL6301: (target: string, what: string, alias: string, why: string) =>
+    `the ${target} target cannot name ${what} as alias ${q(alias)}: ${why}`,
+  PAL6302: (target: string, rule: string, why: string) => `${target}: rule ${q(rule)} is written narrower than the ruleset: ${why}`,
+
   // lint findings
   PAL8002: (rule: string, by: string) => `rule ${q(rule)} is shadowed: every packet it matches is decided earlier, by ${by}`,
   PAL8003: (rule: string, by: string) => `rule ${q(rule)} is redundant: without it, its packets are decided the same way by ${by}`,

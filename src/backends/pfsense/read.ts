@@ -1,0 +1,114 @@
+/**
+ * `pfsense:FILE` for `palisade diff`: reads palisade's pfsense.xml, a `<filter>` or `<aliases>`
+ * section export, or a full exported config.xml back into a policy: the rules of one interface
+ * (select.ts), first match, then pf's implicit default deny (read-policy.ts). On the LAN of a
+ * full config.xml, the anti-lockout rule pfSense adds in front of the user's rules is modelled
+ * too, unless `<webgui><noantilockout>` turns it off. WAN's "block private networks" and
+ * "block bogons" rules depend on lists outside the file and are an error.
+ */
+import { error, SourceFile, type Diagnostic } from '../../diagnostics/index.js';
+import type { AclRule } from '../../analysis/policy.js';
+import type { ArtifactFile, ReadContext, ReadResult } from '../types.js';
+import { TRACKER_MAX, TRACKER_MIN } from '../pf-common/ids.js';
+import { ReadEnv, ReadFailure, invalid, unsupported, type ReadAlias } from '../pf-common/read-env.js';
+import { readLegacyRule } from '../pf-common/read-legacy.js';
+import { aclRules, interfacePolicy, type RawRule } from '../pf-common/read-policy.js';
+import { child, children, elementSpans, interfaceAddresses, isElement, text } from '../pf-common/read-xml.js';
+import { selectInterface, type PlacedRule } from '../pf-common/select.js';
+import { parseXml } from '../pf-common/xml.js';
+
+export function readPfsense(files: readonly ArtifactFile[], context: ReadContext): ReadResult {
+  const diagnostics: Diagnostic[] = [];
+  const rules: AclRule[] = [];
+  let fallbackSpan;
+  for (const file of files) {
+    const source = new SourceFile(file.path, file.text);
+    fallbackSpan ??= source.span(0, 0);
+    try {
+      rules.push(...readFile(source));
+    } catch (e) {
+      if (!(e instanceof ReadFailure)) throw e;
+      diagnostics.push(error(e.kind === 'invalid' ? 'PAL6004' : 'PAL6005', e.span ?? source.span(0, 0), 'pfsense', e.why));
+    }
+  }
+  if (diagnostics.length > 0) return { diagnostics };
+  return { policy: interfacePolicy(rules, context.roles, fallbackSpan, 'pfsense'), diagnostics };
+}
+
+function readFile(source: SourceFile): AclRule[] {
+  const parsed = parseXml(source.text);
+  if (!parsed.ok) {
+    const offset = offsetOf(source.text, parsed.line, parsed.col);
+    return invalid(source.span(offset, offset + 1), `not well-formed XML: ${parsed.message}`);
+  }
+  const doc = parsed.doc;
+  const root = child(doc, 'pfsense') ?? doc;
+  if (!isElement(root) || (!('filter' in root) && !('aliases' in root))) {
+    return invalid(source.span(0, 0), 'expected a <pfsense> document, or a <filter> or <aliases> section');
+  }
+  const aliasSpans = elementSpans(source, /<aliases[\s>]/, 'alias');
+  const aliases = new Map<string, ReadAlias>();
+  children(child(root, 'aliases'), 'alias').forEach((a, i) => {
+    const name = text(child(a, 'name')).trim();
+    const entries = text(child(a, 'address')).split(/\s+/).filter(Boolean);
+    aliases.set(name, { name, type: text(child(a, 'type')).trim(), entries, span: aliasSpans[i] });
+  });
+  const interfaces = interfaceAddresses(root);
+  const env = new ReadEnv(aliases, interfaces);
+
+  const ruleSpans = elementSpans(source, /<filter[\s>]/, 'rule');
+  const placed: PlacedRule[] = [];
+  children(child(root, 'filter'), 'rule').forEach((node, i) => {
+    const rule = readLegacyRule(node, 'pfsense', ruleSpans[i]);
+    if (!rule) return;
+    const tracker = Number(text(child(node, 'tracker')).trim());
+    placed.push({ ...rule, marked: tracker >= TRACKER_MIN && tracker <= TRACKER_MAX });
+  });
+  const groups = new Map<string, string[]>();
+  for (const g of children(child(root, 'ifgroups'), 'ifgroupentry')) {
+    groups.set(text(child(g, 'ifname')).trim(), text(child(g, 'members')).split(/\s+/).filter(Boolean));
+  }
+  const selection = selectInterface(placed, groups, source.span(0, 0));
+  const implicit = selection.interface ? implicitRules(root, selection.interface, source) : [];
+  return [...implicit, ...selection.rules].flatMap((r) => aclRules(r, env));
+}
+
+/** pfSense's automatic rules in front of the user's on this interface (full config.xml only). */
+function implicitRules(root: unknown, iface: string, source: SourceFile): RawRule[] {
+  const settings = child(child(root, 'interfaces'), iface);
+  if (isElement(settings) && ('blockpriv' in settings || 'blockbogons' in settings)) {
+    unsupported(source.span(0, 0), `the "block private networks" or "block bogon networks" rules of interface ${iface}`);
+  }
+  const system = child(root, 'system');
+  if (iface !== 'lan' || !isElement(system) || !isElement(child(root, 'interfaces'))) return [];
+  const webgui = child(system, 'webgui');
+  if (isElement(webgui) && 'noantilockout' in webgui) return [];
+  const protocol = text(child(webgui, 'protocol')).trim() || 'https';
+  const ports = [text(child(webgui, 'port')).trim() || (protocol === 'http' ? '80' : '443')];
+  if (protocol === 'https' && !(isElement(webgui) && 'disablehttpredirect' in webgui)) ports.push('80');
+  const ssh = child(system, 'ssh');
+  if (isElement(ssh) && 'enable' in ssh) ports.push(text(child(ssh, 'port')).trim() || '22');
+  const label = 'anti-lockout rule';
+  return [
+    {
+      action: 'pass',
+      family: 'inet46',
+      protocol: 'tcp',
+      source: { values: [{ kind: 'address', value: 'any' }], not: false },
+      destination: { values: [{ kind: 'network', value: 'lanip' }], not: false, port: ports.join(',') },
+      label,
+      text: `${label}: pass tcp to the LAN address, ports ${ports.join(', ')} (automatic)`,
+      span: source.span(0, 0),
+    },
+  ];
+}
+
+function offsetOf(text: string, line: number, col: number): number {
+  let offset = 0;
+  for (let l = 1; l < line; l++) {
+    const next = text.indexOf('\n', offset);
+    if (next < 0) break;
+    offset = next + 1;
+  }
+  return Math.min(text.length, offset + Math.max(0, col - 1));
+}
