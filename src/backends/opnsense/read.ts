@@ -9,6 +9,7 @@ import { error, SourceFile, type Diagnostic, type Span } from '../../diagnostics
 import type { AclRule } from '../../analysis/policy.js';
 import type { ArtifactFile, ReadContext, ReadResult } from '../types.js';
 import { ReadEnv, ReadFailure, invalid, literalAddress, unsupported, type ReadAlias } from '../pf-common/read-env.js';
+import { implicitRules } from '../pf-common/implicit.js';
 import { flag, readLegacyRule } from '../pf-common/read-legacy.js';
 import { aclRules, interfacePolicy, type RawEnd } from '../pf-common/read-policy.js';
 import { child, children, elementNames, elementSpans, interfaceAddresses, isElement, path, text, type Element } from '../pf-common/read-xml.js';
@@ -77,7 +78,9 @@ function readFile(source: SourceFile): AclRule[] {
   for (const g of children(child(root, 'ifgroups'), 'ifgroupentry')) {
     groups.set(text(child(g, 'ifname')).trim(), text(child(g, 'members')).split(/\s+/).filter(Boolean));
   }
-  return selectInterface([...mvc, ...legacy], groups, source.span(0, 0)).rules.flatMap((r) => aclRules(r, env));
+  const selection = selectInterface([...mvc, ...legacy], groups, source.span(0, 0));
+  const implicit = selection.interface ? implicitRules(root, selection.interface, source, 'opnsense') : [];
+  return [...implicit, ...selection.rules].flatMap((r) => aclRules(r, env));
 }
 
 /** palisade writes version-5 uuids; the GUI and API write version 4. */

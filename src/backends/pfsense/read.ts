@@ -10,9 +10,10 @@ import { error, SourceFile, type Diagnostic } from '../../diagnostics/index.js';
 import type { AclRule } from '../../analysis/policy.js';
 import type { ArtifactFile, ReadContext, ReadResult } from '../types.js';
 import { TRACKER_MAX, TRACKER_MIN } from '../pf-common/ids.js';
-import { ReadEnv, ReadFailure, invalid, unsupported, type ReadAlias } from '../pf-common/read-env.js';
+import { ReadEnv, ReadFailure, invalid, type ReadAlias } from '../pf-common/read-env.js';
+import { implicitRules } from '../pf-common/implicit.js';
 import { readLegacyRule } from '../pf-common/read-legacy.js';
-import { aclRules, interfacePolicy, type RawRule } from '../pf-common/read-policy.js';
+import { aclRules, interfacePolicy } from '../pf-common/read-policy.js';
 import { child, children, elementSpans, interfaceAddresses, isElement, text } from '../pf-common/read-xml.js';
 import { selectInterface, type PlacedRule } from '../pf-common/select.js';
 import { parseXml } from '../pf-common/xml.js';
@@ -69,38 +70,8 @@ function readFile(source: SourceFile): AclRule[] {
     groups.set(text(child(g, 'ifname')).trim(), text(child(g, 'members')).split(/\s+/).filter(Boolean));
   }
   const selection = selectInterface(placed, groups, source.span(0, 0));
-  const implicit = selection.interface ? implicitRules(root, selection.interface, source) : [];
+  const implicit = selection.interface ? implicitRules(root, selection.interface, source, 'pfsense') : [];
   return [...implicit, ...selection.rules].flatMap((r) => aclRules(r, env));
-}
-
-/** pfSense's automatic rules in front of the user's on this interface (full config.xml only). */
-function implicitRules(root: unknown, iface: string, source: SourceFile): RawRule[] {
-  const settings = child(child(root, 'interfaces'), iface);
-  if (isElement(settings) && ('blockpriv' in settings || 'blockbogons' in settings)) {
-    unsupported(source.span(0, 0), `the "block private networks" or "block bogon networks" rules of interface ${iface}`);
-  }
-  const system = child(root, 'system');
-  if (iface !== 'lan' || !isElement(system) || !isElement(child(root, 'interfaces'))) return [];
-  const webgui = child(system, 'webgui');
-  if (isElement(webgui) && 'noantilockout' in webgui) return [];
-  const protocol = text(child(webgui, 'protocol')).trim() || 'https';
-  const ports = [text(child(webgui, 'port')).trim() || (protocol === 'http' ? '80' : '443')];
-  if (protocol === 'https' && !(isElement(webgui) && 'disablehttpredirect' in webgui)) ports.push('80');
-  const ssh = child(system, 'ssh');
-  if (isElement(ssh) && 'enable' in ssh) ports.push(text(child(ssh, 'port')).trim() || '22');
-  const label = 'anti-lockout rule';
-  return [
-    {
-      action: 'pass',
-      family: 'inet46',
-      protocol: 'tcp',
-      source: { values: [{ kind: 'address', value: 'any' }], not: false },
-      destination: { values: [{ kind: 'network', value: 'lanip' }], not: false, port: ports.join(',') },
-      label,
-      text: `${label}: pass tcp to the LAN address, ports ${ports.join(', ')} (automatic)`,
-      span: source.span(0, 0),
-    },
-  ];
 }
 
 function offsetOf(text: string, line: number, col: number): number {
