@@ -45,7 +45,7 @@ export function readOpnsense(files: readonly ArtifactFile[], context: ReadContex
 
 function readFile(source: SourceFile): AclRule[] {
   const parsed = parseXml(source.text);
-  if (!parsed.ok) return invalid(source.span(0, 0), `not well-formed XML (line ${parsed.line}, column ${parsed.col}): ${parsed.message}`);
+  if (!parsed.ok) return invalid(source.span(parsed.offset, parsed.offset + 1), `not well-formed XML: ${parsed.message}`);
   const root = child(parsed.doc, 'opnsense');
   if (!isElement(root)) return invalid(source.span(0, 0), 'expected an <opnsense> document');
   const firewall = path(root, 'OPNsense', 'Firewall');

@@ -89,7 +89,7 @@ export class ReadEnv {
       const address = parseAddress(pair.address);
       const prefix = Number(pair.prefix);
       if (!address || (!ip && !(prefix >= 0))) {
-        set = unionSets(set, opaqueSet(`${value} (${family}, dynamic)`));
+        set = unionSets(set, opaqueSet(dynamicName(value, family === 'IPv4' ? 4 : 6)));
         continue;
       }
       set = unionSets(set, literalAddress(ip ? pair.address : `${pair.address}/${prefix}`)!);
@@ -123,6 +123,16 @@ export class ReadEnv {
     if (out.length === 0) return invalid(span, 'an empty port field');
     return [...normalize(out)];
   }
+}
+
+/** The opaque endpoint of an interface address the file does not fix, in one family. */
+export function dynamicName(value: string, family: 4 | 6): string {
+  return `${value} (IPv${family}, dynamic)`;
+}
+
+/** Whether an opaque endpoint can be an address of the family (interface addresses have one). */
+export function opaqueInFamily(name: string, family: 4 | 6): boolean {
+  return !name.endsWith(`(IPv${family === 4 ? 6 : 4}, dynamic)`);
 }
 
 /** An address, a CIDR (host bits ignored, as pf does) or an address range `a-b`. */

@@ -22,7 +22,7 @@ import {
 } from '../../ir/index.js';
 import { normalize, type Range } from '../../ir/intervals.js';
 import type { AclRule, Gate, Policy } from '../../analysis/policy.js';
-import { invalid, unsupported, type ReadEnv } from './read-env.js';
+import { invalid, opaqueInFamily, unsupported, type ReadEnv } from './read-env.js';
 import { PF_PORT_PROTOCOLS, protocolNumber } from './protocols.js';
 
 /** One side of a rule as written: values (`any`, aliases, addresses, or interface networks). */
@@ -72,8 +72,9 @@ export function aclRules(rule: RawRule, env: ReadEnv): AclRule[] {
   const action: Action = rule.action === 'pass' ? 'allow' : 'deny';
   const families = rule.family === 'inet46' ? ([4, 6] as const) : rule.family === 'inet6' ? ([6] as const) : ([4] as const);
   return families.map((family) => {
-    // Opaque endpoints (dynamic interface addresses) belong to no family: they stay in both.
-    const only = (set: AddressSet): AddressSet => unionSets(intersectSets(set, FAMILY_SETS[family]), { v4: [], v6: [], opaque: set.opaque });
+    // Opaque endpoints: a dynamic interface address stays in its own family; `(self)` in both.
+    const only = (set: AddressSet): AddressSet =>
+      unionSets(intersectSets(set, FAMILY_SETS[family]), { v4: [], v6: [], opaque: set.opaque.filter((n) => opaqueInFamily(n, family)) });
     return {
       action,
       source: only(source),

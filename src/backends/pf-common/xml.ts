@@ -42,17 +42,28 @@ const parser = new XMLParser({
 /** A parsed element: text, or children by name (attributes as `@_name`, text as `#text`). */
 export type Parsed = string | { readonly [key: string]: Parsed | readonly Parsed[] | undefined };
 
-export type XmlCheck = { readonly ok: true; readonly doc: Parsed } | { readonly ok: false; readonly line: number; readonly col: number; readonly message: string };
+export type XmlCheck = { readonly ok: true; readonly doc: Parsed } | { readonly ok: false; readonly offset: number; readonly message: string };
 
 /** Parses a document, reporting where it is not well-formed XML. */
 export function parseXml(text: string): XmlCheck {
   const valid = XMLValidator.validate(text);
-  if (valid !== true) return { ok: false, line: valid.err.line, col: valid.err.col, message: valid.err.msg };
+  if (valid !== true) return { ok: false, offset: offsetOf(text, valid.err.line, valid.err.col), message: valid.err.msg };
   try {
     return { ok: true, doc: parser.parse(text) as Parsed };
   } catch (e) {
-    return { ok: false, line: 1, col: 1, message: (e as Error).message };
+    return { ok: false, offset: 0, message: (e as Error).message };
   }
+}
+
+/** The offset of a 1-based line and column. */
+function offsetOf(text: string, line: number, col: number): number {
+  let offset = 0;
+  for (let l = 1; l < line; l++) {
+    const next = text.indexOf('\n', offset);
+    if (next < 0) break;
+    offset = next + 1;
+  }
+  return Math.min(text.length, offset + Math.max(0, col - 1));
 }
 
 const SPECIAL: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#039;' };

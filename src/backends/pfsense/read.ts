@@ -39,8 +39,7 @@ export function readPfsense(files: readonly ArtifactFile[], context: ReadContext
 function readFile(source: SourceFile): AclRule[] {
   const parsed = parseXml(source.text);
   if (!parsed.ok) {
-    const offset = offsetOf(source.text, parsed.line, parsed.col);
-    return invalid(source.span(offset, offset + 1), `not well-formed XML: ${parsed.message}`);
+    return invalid(source.span(parsed.offset, parsed.offset + 1), `not well-formed XML: ${parsed.message}`);
   }
   const doc = parsed.doc;
   const root = child(doc, 'pfsense') ?? doc;
@@ -72,14 +71,4 @@ function readFile(source: SourceFile): AclRule[] {
   const selection = selectInterface(placed, groups, source.span(0, 0));
   const implicit = selection.interface ? implicitRules(root, selection.interface, source, 'pfsense') : [];
   return [...implicit, ...selection.rules].flatMap((r) => aclRules(r, env));
-}
-
-function offsetOf(text: string, line: number, col: number): number {
-  let offset = 0;
-  for (let l = 1; l < line; l++) {
-    const next = text.indexOf('\n', offset);
-    if (next < 0) break;
-    offset = next + 1;
-  }
-  return Math.min(text.length, offset + Math.max(0, col - 1));
 }
