@@ -78,7 +78,6 @@ export const messages = {
   // pfSense and OPNsense (PAL6300-PAL6399)
   PAL6301: (target: string, what: string, alias: string, why: string) =>
     `the ${target} target cannot name ${what} as alias ${q(alias)}: ${why}`,
-  PAL6302: (target: string, rule: string, why: string) => `${target}: rule ${q(rule)} is written narrower than the ruleset: ${why}`,
 
   // lint findings
   PAL8002: (rule: string, by: string) => `rule ${q(rule)} is shadowed: every packet it matches is decided earlier, by ${by}`,

@@ -132,3 +132,29 @@ describe('the validators reject what the products reject', () => {
     expect(validatePfsense(pf)).toEqual([]);
   });
 });
+
+describe("the bare-metal golden is the seed's pfSense/OPNsense table", () => {
+  // Action, source, destination, port, protocol, description: the seed's rows, then default deny.
+  const seed = [
+    ['pass', 'PAL_ADMIN', 'PAL_K8S_NODES', '6443', 'tcp', 'admin-k8s-api: K8s API access'],
+    ['pass', 'PAL_ADMIN', 'PAL_K8S_NODES', '50000', 'tcp', 'admin-talos-api: Talos API access'],
+    ['pass', 'PAL_K8S_NODES', 'PAL_K8S_NODES', 'any', 'any', 'intra-cluster: Intra-cluster (all node-to-node)'],
+    ['pass', 'PAL_K8S_NODES', 'any', '443', 'tcp', 'outbound-https: Outbound HTTPS (image pulls)'],
+    ['pass', 'PAL_K8S_NODES', 'PAL_NTP_SERVERS', '123', 'udp', 'time-sync: Time sync'],
+    ['block', 'any', 'PAL_K8S_NODES', 'any', 'any', 'palisade default ingress deny'],
+    ['block', 'PAL_K8S_NODES', 'any', 'any', 'any', 'palisade default egress deny'],
+  ];
+
+  it('pfSense', () => {
+    const doc = parseChecked(readFileSync('test/golden/pfsense/bare-metal/pfsense.xml', 'utf8')) as { pfsense: { filter: { rule: Record<string, unknown>[] } } };
+    const side = (s: unknown) => (s as { address?: string }).address ?? 'any';
+    const rows = doc.pfsense.filter.rule.map((r) => [r['type'], side(r['source']), side(r['destination']), (r['destination'] as { port?: string }).port ?? 'any', r['protocol'] ?? 'any', r['descr']]);
+    expect(rows).toEqual(seed);
+  });
+
+  it('OPNsense', () => {
+    const doc = parseChecked(readFileSync('test/golden/opnsense/bare-metal/opnsense-config.xml', 'utf8')) as { opnsense: { OPNsense: { Firewall: { Filter: { rules: { rule: Record<string, string>[] } } } } } };
+    const rows = doc.opnsense.OPNsense.Firewall.Filter.rules.rule.map((r) => [r['action'], r['source_net'], r['destination_net'], r['destination_port'] || 'any', r['protocol']!.toLowerCase(), r['description']]);
+    expect(rows).toEqual(seed);
+  });
+});

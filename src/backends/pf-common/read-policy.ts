@@ -105,7 +105,7 @@ export function interfacePolicy(rules: readonly AclRule[], roles: readonly Role[
   const roleSet = (roles ?? []).reduce((acc, r) => unionSets(acc, r.addresses ?? { v4: [], v6: [], opaque: [r.name] }), emptySet);
   const opaqueRoles = [...new Set(rules.flatMap((r) => [...r.source.opaque, ...r.destination.opaque]))].sort();
   const gate = (name: string, scope: Gate['scope']): Gate => ({ name, scope, rules, fallback: 'deny', fallbackOrigin });
-  if (!roles || roles.length === 0) return { label: '', opaqueRoles, gates: [gate(what, { kind: 'all' })] };
+  if (!roles) return { label: '', opaqueRoles, gates: [gate(what, { kind: 'all' })] };
   return {
     label: '',
     opaqueRoles,
