@@ -11,8 +11,11 @@ import { describe, expect, it } from 'vitest';
 import { diffPolicies, jsonDifferences, rulesetPolicy } from '../../src/analysis/index.js';
 import { getBackend } from '../../src/backends/index.js';
 import { analyze, compile } from '../../src/compile.js';
+import { SourceFile } from '../../src/diagnostics/index.js';
+import { parse } from '../../src/parser/index.js';
+import { printProgram } from '../../src/parser/print.js';
 import type { SourceReader } from '../../src/parser/load.js';
-import { assignments } from '../helpers.js';
+import { assignments, memoryReader } from '../helpers.js';
 import { validateOpnsense, validatePfsense } from '../backends/pf-validate.js';
 import { goldenCases } from './rulesets.js';
 
@@ -65,9 +68,15 @@ describe.each(['pfsense', 'opnsense'] as const)('%s', (target) => {
       expect(jsonDifferences(diff)).toEqual({ equivalent: true, differences: [] });
     });
 
-    it('gives the same bytes for the same input', () => {
+    it('gives the same bytes for the same input, and with the declarations reversed', () => {
       const again = compile({ entry: file, read, set: assignments(...set), target });
       expect(again.artifacts).toEqual(result.artifacts);
+      const statements = parse(new SourceFile(file, readFileSync(file, 'utf8'))).program.statements;
+      const ordered = statements.filter((s) => s.kind === 'rule' || s.kind === 'if');
+      const declarations = statements.filter((s) => s.kind !== 'rule' && s.kind !== 'if').reverse();
+      const program = printProgram([...declarations, ...ordered]);
+      const reversed = compile({ entry: file, read: memoryReader({ [file]: program }), set: assignments(...set), target });
+      expect(reversed.artifacts).toEqual(result.artifacts);
     });
   });
 });
