@@ -6,6 +6,8 @@ import { arista } from './arista/index.js';
 import { cisco } from './cisco/index.js';
 import { nftables } from './nftables/index.js';
 import { nxos } from './nxos/index.js';
+import { opnsense } from './opnsense/index.js';
+import { pfsense } from './pfsense/index.js';
 import type { Backend, OptionSpecs } from './types.js';
 
 // Option types differ per backend; the registry only needs the shape.
@@ -17,6 +19,8 @@ export const backends = {
   cisco,
   arista,
   nxos,
+  pfsense,
+  opnsense,
 } satisfies Record<string, AnyBackend>;
 
 export type TargetId = keyof typeof backends;

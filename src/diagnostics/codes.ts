@@ -82,6 +82,9 @@ export const messages = {
     `the ${target} ACL ${q(acl)} needs ${cost}, past the budget of ${budget}; the switch may not fit it in hardware`,
   PAL6402: (target: string, rule: string) =>
     `narrow-replies: the ${target} ACL drops the replies of protocols other than TCP, UDP and ICMP to ${q(rule)} (narrower than the ruleset)`,
+  // pfSense and OPNsense (PAL6300-PAL6399)
+  PAL6301: (target: string, what: string, alias: string, why: string) =>
+    `the ${target} target cannot name ${what} as alias ${q(alias)}: ${why}`,
 
   // lint findings
   PAL8002: (rule: string, by: string) => `rule ${q(rule)} is shadowed: every packet it matches is decided earlier, by ${by}`,
