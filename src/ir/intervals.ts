@@ -100,9 +100,23 @@ export function contains<T extends number | bigint>(set: Ranges<T>, x: T): boole
   return false;
 }
 
-/** a ⊆ b */
+/** a ⊆ b; stops at the first range of `a` that `b` misses (b is canonical, so one range of b must hold it). */
 export function isSubset<T extends number | bigint>(a: Ranges<T>, b: Ranges<T>): boolean {
-  return subtract(a, b).length === 0;
+  let j = 0;
+  for (const [lo, hi] of a) {
+    // The first range of b that ends at or after lo (a is sorted, so j only moves forward).
+    let l = j;
+    let h = b.length;
+    while (l < h) {
+      const m = (l + h) >> 1;
+      if (b[m]![1] < lo) l = m + 1;
+      else h = m;
+    }
+    j = l;
+    const r = b[j];
+    if (!r || r[0] > lo || r[1] < hi) return false;
+  }
+  return true;
 }
 
 export function equals<T extends number | bigint>(a: Ranges<T>, b: Ranges<T>): boolean {

@@ -28,6 +28,6 @@ export function lint(ir: Ruleset, statements: readonly Statement[]): Diagnostic[
   const universe = new PacketUniverse(ir.roles.filter((r) => r.addresses === undefined).map((r) => r.name));
   const policy = new PolicyAnalysis(universe, rulesetPolicy(ir, ir.sources[0]?.name ?? ''));
   const gate = policy.gates[0]!;
-  const ctx: LintContext = { ir, statements, policy, gate, facts: ruleFacts(gate) };
+  const ctx: LintContext = { ir, statements, policy, gate, facts: ruleFacts(gate, ir.rules.length) };
   return sortDiagnostics(lintChecks.flatMap((check) => check(ctx)));
 }

@@ -9,7 +9,7 @@
  * A rule that matches but reaches nothing anywhere is shadowed; one that reaches but never
  * matters is redundant. Covering and taking-over rules are found only for those.
  */
-import { intersectSets, isEmptySet, subtractSets, unionSets, type AddressSet } from '../../ir/index.js';
+import { intersectSets, isEmptySet, isSubsetOf, subtractSets, unionSets, type AddressSet } from '../../ir/index.js';
 import type { Range } from '../../ir/intervals.js';
 import type { Cell, GateAnalysis } from '../gates.js';
 import type { Kind } from '../sets.js';
@@ -41,7 +41,11 @@ interface CellWork {
   readonly reach: readonly AddressSet[];
 }
 
-export function ruleFacts(gate: GateAnalysis): RuleFacts[] {
+/**
+ * `own` rules come first in the gate (the ruleset's); the rest (the defaults) only need to know
+ * where they match and reach, which spares the set arithmetic on their large sources.
+ */
+export function ruleFacts(gate: GateAnalysis, own: number = gate.gate.rules.length): RuleFacts[] {
   const u = gate.universe;
   const rules = gate.gate.rules;
   const facts: RuleFacts[] = rules.map(() => ({ matches: false, reaches: false, matters: false, coveredBy: new Set(), takenOverBy: new Set(), reach: [] }));
@@ -76,11 +80,21 @@ export function ruleFacts(gate: GateAnalysis): RuleFacts[] {
       // What the rules after each position (and the fallback) permit: the cell's suffix folds.
       const after = gate.suffixFolds(kind, p, cell.rules);
       let earlier: AddressSet = { v4: [], v6: [], opaque: [] };
+      const last = cell.rules.length - 1;
       cell.rules.forEach((i, k) => {
         const f = facts[i]!;
         const m = matched[k]!;
         if (isEmptySet(m)) return;
         f.matches = true;
+        if (i >= own) {
+          if (!isSubsetOf(m, earlier)) {
+            f.reaches = true;
+            f.reach.push({ protocols: cell.protocols, lo: cell.lo, hi: cell.hi });
+            reachingHere.push(i);
+          }
+          if (k < last) earlier = unionSets(earlier, m);
+          return;
+        }
         const reach = subtractSets(m, earlier);
         reaches[k] = reach;
         if (!isEmptySet(reach)) {
@@ -91,7 +105,7 @@ export function ruleFacts(gate: GateAnalysis): RuleFacts[] {
           const otherwise = allow ? subtractSets(reach, after[k + 1]!) : intersectSets(reach, after[k + 1]!);
           if (!isEmptySet(otherwise)) f.matters = true;
         }
-        earlier = unionSets(earlier, m);
+        if (k < last) earlier = unionSets(earlier, m);
       });
     }
   }
@@ -101,7 +115,7 @@ export function ruleFacts(gate: GateAnalysis): RuleFacts[] {
     cell.rules.forEach((i, k) => {
       const f = facts[i]!;
       const m = matched[k]!;
-      if (isEmptySet(m) || (f.reaches && f.matters)) return;
+      if (i >= own || isEmptySet(m) || (f.reaches && f.matters)) return;
       if (!f.reaches) {
         const candidates = cell.rules
           .slice(0, k)
