@@ -3,6 +3,7 @@
  * that every target here has goldens for every ruleset and a section in the docs.
  */
 import { nftables } from './nftables/index.js';
+import { talos } from './talos/index.js';
 import type { Backend, OptionSpecs } from './types.js';
 
 // Option types differ per backend; the registry only needs the shape.
@@ -11,6 +12,7 @@ type AnyBackend = Backend<any>;
 
 export const backends = {
   nftables,
+  talos,
 } satisfies Record<string, AnyBackend>;
 
 export type TargetId = keyof typeof backends;

@@ -75,6 +75,11 @@ export const messages = {
   PAL6005: (target: string, what: string) => `${what} is not modelled by the ${target} reader, so the file cannot be compared exactly`,
   PAL6006: (target: string, why: string) => `${target}: ${why}`,
 
+  // Talos (talos, talos-nft): PAL6200-PAL6299
+  PAL6201: (target: string, what: string, why: string) => `the ${target} target cannot express ${what}: ${why}`,
+  PAL6202: (target: string, what: string, why: string, option: string) =>
+    `${what} is not enforced as written by the ${target} target (accepted by ${option}): ${why}`,
+
   // lint findings
   PAL8002: (rule: string, by: string) => `rule ${q(rule)} is shadowed: every packet it matches is decided earlier, by ${by}`,
   PAL8003: (rule: string, by: string) => `rule ${q(rule)} is redundant: without it, its packets are decided the same way by ${by}`,
