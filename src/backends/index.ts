@@ -4,6 +4,7 @@
  */
 import { nftables } from './nftables/index.js';
 import { talos } from './talos/index.js';
+import { talosNft } from './talos-nft/index.js';
 import type { Backend, OptionSpecs } from './types.js';
 
 // Option types differ per backend; the registry only needs the shape.
@@ -13,6 +14,7 @@ type AnyBackend = Backend<any>;
 export const backends = {
   nftables,
   talos,
+  'talos-nft': talosNft,
 } satisfies Record<string, AnyBackend>;
 
 export type TargetId = keyof typeof backends;

@@ -13,12 +13,16 @@ function paramText(p: BoundParam): string {
   return typeof v === 'string' && p.type === 'string' ? JSON.stringify(v) : String(v);
 }
 
-export const ROLE_HEADER = /^ ?palisade: talos (?:patch|nftables rendering) for role (\S+) \(([^)]*)\)$/;
+export const ROLE_HEADER = /^ ?palisade: talos patch for role (\S+) \(([^)]*)\)$/;
 export const CLUSTER_HEADER = /^ ?talos cluster: pod-subnets=(\S*) service-subnets=(\S*) host-dns=(true|false)$/;
 
 export function headerLines(ir: Ruleset, patch: TalosPatch, options: TalosOptions, kind: 'patch' | 'nftables rendering', apply: string): string[] {
   const lines = [
-    `palisade: talos ${kind} for role ${patch.role} (${patch.roleCidrs.join(', ')})`,
+    // The nftables reader knows a rendering's role by the nftables target's header line.
+    kind === 'patch'
+      ? `palisade: talos patch for role ${patch.role} (${patch.roleCidrs.join(', ')})`
+      : `palisade: nftables ruleset for role ${patch.role} (${patch.roleCidrs.join(', ')})`,
+    ...(kind === 'patch' ? [] : ["Talos's own rendering (inet talos) of the talos target's patch for this role"]),
     `talos cluster: pod-subnets=${options['pod-subnets'].replace(/\s+/g, '')} service-subnets=${options['service-subnets'].replace(/\s+/g, '')} host-dns=${options['host-dns']}`,
     `source: ${ir.sources[0]?.name ?? ''}`,
   ];
