@@ -8,7 +8,7 @@ import { error, type Diagnostic, type Span } from '../../diagnostics/index.js';
 import { protocolName, setToCidrs, toCidrs, type AddressSet, type Family, type Role, type Ruleset } from '../../ir/index.js';
 import { normalize, subtract, type Range } from '../../ir/intervals.js';
 import { grantServices, roleGrants, rulesetUniverse, type Grant } from '../allow-only.js';
-import { builtinGaps, egressGaps, gap, grantedSet } from './gaps.js';
+import { builtinGaps, egressGaps, gap, grantedSet, type Culprit } from './gaps.js';
 import { builtinAccepts } from './implicit.js';
 import { PROTOCOL_NUMBERS, type TalosIngress, type TalosPatch, type TalosProtocol, type TalosRuleDoc } from './model.js';
 import { cidrListError, type TalosOptions } from './options.js';
@@ -53,16 +53,17 @@ interface Draft {
 
 function lowerRole(ir: Ruleset, role: Role, grants: readonly Grant[], options: TalosOptions, target: string, diagnostics: Diagnostic[]): TalosPatch {
   const drafts: Draft[] = [];
+  const unexpressed = new Map<string, { culprit: Culprit; protocols: Set<number> }>();
   for (const grant of grants) {
-    const culprit = grant.rule
+    const culprit: Culprit = grant.rule
       ? { rule: grant.rule, what: `rule "${grant.rule.name}"`, span: grant.rule.span }
       : { what: 'default ingress allow', span: ir.defaults.ingress.span ?? role.span };
     const protocols = grant.protocols.flatMap(([lo, hi]) => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i));
-    const other = protocols.find((p) => !EXPRESSED.has(p));
-    if (other !== undefined) {
-      const name = protocolName(other) ?? `proto/${other}`;
-      const why = `Talos's NetworkRuleConfig matches only TCP and UDP (ICMP is left to its built-in rules), and this permits ${name} (protocol ${other}) to role "${role.name}"`;
-      diagnostics.push(gap(target, culprit, why, options.protocols === 'tcp-udp' ? `${target}.protocols=tcp-udp` : undefined));
+    const others = protocols.filter((p) => !EXPRESSED.has(p));
+    if (others.length > 0) {
+      const entry = unexpressed.get(culprit.what) ?? { culprit, protocols: new Set<number>() };
+      for (const p of others) entry.protocols.add(p);
+      unexpressed.set(culprit.what, entry);
     }
     const tcpUdp = (['tcp', 'udp'] as const).filter((p) => protocols.includes(PROTOCOL_NUMBERS[p]));
     if (tcpUdp.length === 0) continue;
@@ -75,6 +76,14 @@ function lowerRole(ir: Ruleset, role: Role, grants: readonly Grant[], options: T
     for (const protocol of tcpUdp) {
       drafts.push({ origin: grant.rule?.name ?? 'default-ingress-allow', description: grant.rule?.description, protocol, ports, ingress: ingressEntries(grant.peers) });
     }
+  }
+  for (const { culprit, protocols } of unexpressed.values()) {
+    // Name the well-known protocols first: `sctp, gre, esp` says more than `proto/0`.
+    const sorted = [...protocols].sort((a, b) => Number(protocolName(a) === undefined) - Number(protocolName(b) === undefined) || a - b);
+    const names = sorted.slice(0, 3).map((p) => protocolName(p) ?? `proto/${p}`);
+    const more = sorted.length > 3 ? ` and ${sorted.length - 3} more` : '';
+    const why = `Talos's NetworkRuleConfig matches only TCP and UDP (ICMP is left to its built-in rules), and this permits ${names.join(', ')}${more} to role "${role.name}"`;
+    diagnostics.push(gap(target, culprit, why, options.protocols === 'tcp-udp' ? `${target}.protocols=tcp-udp` : undefined));
   }
   return {
     role: role.name,
