@@ -5,7 +5,7 @@
  * that they say the same), and everything Talos cannot express is a positioned diagnostic.
  */
 import { error, type Diagnostic, type Span } from '../../diagnostics/index.js';
-import { protocolName, setToCidrs, toCidrs, type AddressSet, type Family, type Role, type Ruleset } from '../../ir/index.js';
+import { protocolName, setToCidrs, toCidrs, unionSets, type AddressSet, type Family, type Role, type Ruleset } from '../../ir/index.js';
 import { normalize, subtract, type Range } from '../../ir/intervals.js';
 import { grantServices, roleGrants, rulesetUniverse, type Grant } from '../allow-only.js';
 import { builtinGaps, egressGaps, gap, grantedSet, type Culprit } from './gaps.js';
@@ -48,8 +48,10 @@ interface Draft {
   readonly description: string | undefined;
   readonly protocol: TalosProtocol;
   readonly ports: readonly Range<number>[];
-  readonly ingress: readonly TalosIngress[];
+  peers: AddressSet;
 }
+
+const rangesKey = (rs: readonly Range<number>[]): string => rs.map(([a, b]) => `${a}-${b}`).join(',');
 
 function lowerRole(ir: Ruleset, role: Role, grants: readonly Grant[], options: TalosOptions, target: string, diagnostics: Diagnostic[]): TalosPatch {
   const drafts: Draft[] = [];
@@ -74,7 +76,13 @@ function lowerRole(ir: Ruleset, role: Role, grants: readonly Grant[], options: T
     }
     const ports = normalize(grant.ports.length > 0 ? grant.ports : [[1, 65535] as const]);
     for (const protocol of tcpUdp) {
-      drafts.push({ origin: grant.rule?.name ?? 'default-ingress-allow', description: grant.rule?.description, protocol, ports, ingress: ingressEntries(grant.peers) });
+      // A rule's grants with the same protocol and ports become one document (their sources
+      // united): each grant holds for the whole role, so the union is exact. Products of the
+      // set algebra split by address family, which Talos documents need not do.
+      const origin = grant.rule?.name ?? 'default-ingress-allow';
+      const same = drafts.find((d) => d.origin === origin && d.protocol === protocol && rangesKey(d.ports) === rangesKey(ports));
+      if (same) same.peers = unionSets(same.peers, grant.peers);
+      else drafts.push({ origin, description: grant.rule?.description, protocol, ports, peers: grant.peers });
     }
   }
   for (const { culprit, protocols } of unexpressed.values()) {
@@ -118,7 +126,7 @@ function nameDocuments(drafts: readonly Draft[]): TalosRuleDoc[] {
         name: unique(base),
         protocol: d.protocol,
         ports: d.ports,
-        ingress: d.ingress,
+        ingress: ingressEntries(d.peers),
         origin: d.origin === 'default-ingress-allow' ? 'default ingress allow' : d.origin,
         ...(d.description !== undefined ? { description: d.description } : {}),
       });
