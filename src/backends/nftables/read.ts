@@ -9,9 +9,9 @@
  * model leaves out is skipped, as documented in docs/targets/nftables.md: `ct state` matches
  * without `new` (they concern replies, not the packets that open connections), loopback
  * interface matches (and Talos's trusted `lo`, `siderolink`, `kubespan` set), IPv6 neighbour discovery
- * with hop limit 255; a `limit rate` on an accept is read as the accept, and a filter chain on the
+ * with hop limit 255; a `limit rate` on an ICMP accept is read as the accept, and a filter chain on the
  * prerouting hook judges packets to the role like input. Anything else the model
- * cannot express exactly (a jump, a rate limit on a drop, a source port) is an error, never ignored.
+ * cannot express exactly (a jump, another rate limit, a source port) is an error, never ignored.
  */
 import path from 'node:path';
 import { error, SourceFile, type Diagnostic, type Span } from '../../diagnostics/index.js';
@@ -339,7 +339,7 @@ function readRule(s: Statement, table: Table): AclRule | undefined {
   let action: Action | undefined;
   let comment: string | undefined;
   let hoplimit255 = false;
-  let limited = false;
+  let limited: Span | undefined;
   const setFamily = (f: Family, span: Span): void => {
     if (family !== undefined && family !== f) fail(span, `IPv${family} and IPv${f} matches in one statement never meet`);
     family = f;
@@ -414,8 +414,9 @@ function readRule(s: Statement, table: Table): AclRule | undefined {
       if (names.length > 0 && names.every((n) => TALOS_TRUSTED.has(n))) return undefined;
       return unsupported(at, `an interface match (${t[j]?.text ?? ''})`);
     } else if (w === 'limit' && next === 'rate') {
-      // A rate-limited accept is read as an accept: the packets within the rate get through.
-      limited = true;
+      // A rate-limited ICMP accept (Talos's flood limit) is read as an accept: the packets
+      // within the rate get through. Any other rate limit is an error (below).
+      limited = at;
       i += 3;
       if (t[i]?.text === 'burst') i += 3;
     } else if (w === 'counter') {
@@ -435,7 +436,10 @@ function readRule(s: Statement, table: Table): AclRule | undefined {
     }
   }
   if (action === undefined) return undefined; // a statement without a verdict decides nothing
-  if (limited && action !== 'allow') return unsupported(s.span, 'a rate limit on a drop');
+  if (limited) {
+    const icmpOnly = protocols?.length === 1 && (protocols[0] === 1 || protocols[0] === 58);
+    if (action !== 'allow' || !icmpOnly) return unsupported(limited, 'a rate limit (other than on an ICMP accept)');
+  }
   if (hoplimit255) {
     // palisade's neighbour-discovery accept, documented as outside the model.
     const nd = protocols?.length === 1 && protocols[0] === 58 && ports !== undefined && ports.every(([lo, hi]) => lo >= 133 && hi <= 136);
