@@ -204,6 +204,30 @@ const results = await Promise.all(probes.map((p) => new Promise((resolve) => {
 process.stdout.write(JSON.stringify(results));
 `;
 
+/** One ICMP echo (argv[3] = 8) or timestamp (13) request from argv[1] to argv[2] over a raw socket; exit 0 on its reply within 1 s. */
+const PING = `
+import os, select, socket, struct, sys, time
+src, dst, kind = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def checksum(b):
+    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
+    s = (s >> 16) + (s & 0xffff); s += s >> 16
+    return ~s & 0xffff
+ident = os.getpid() & 0xffff
+body = struct.pack('!BBHHH', kind, 0, 0, ident, 1) + (b'palisade' if kind == 8 else bytes(12))
+packet = body[:2] + struct.pack('!H', checksum(body)) + body[4:]
+sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+sock.bind((src, 0))
+sock.sendto(packet, (dst, 0))
+deadline = time.time() + 1.0
+while time.time() < deadline:
+    ready, _, _ = select.select([sock], [], [], deadline - time.time())
+    if not ready: break
+    data, addr = sock.recvfrom(2048)
+    icmp = data[(data[0] & 15) * 4:]
+    if addr[0] == dst and icmp[0] == (0 if kind == 8 else 14) and struct.unpack('!H', icmp[4:6])[0] == ident: sys.exit(0)
+sys.exit(1)
+`;
+
 interface ProbeResult {
   readonly source: string;
   readonly port: number;
@@ -224,6 +248,7 @@ describe("dataplane: Talos's rendering of proxmox controlplane in a network name
   let talosPolicy: Policy;
   let nftFile: string;
   let probeScript: string;
+  let pingScript: string;
 
   function probeAll(): ProbeResult[] {
     const probes = SOURCES.flatMap((s) => PORTS.map((port) => ({ source: s.address, port })));
@@ -339,6 +364,13 @@ describe("dataplane: Talos's rendering of proxmox controlplane in a network name
       );
     }
 
+    // Baseline for ICMP too: without a firewall the server answers echo and timestamp requests.
+    const python = findTool('python3');
+    if (!python) throw new Error('dataplane test: `python3` not found (it sends the ICMP requests over a raw socket)');
+    pingScript = path.join(workDir, 'ping.py');
+    writeFileSync(pingScript, PING);
+    for (const type of ['8', '13']) run(ip, ['netns', 'exec', CLI_NS, python, pingScript, SOURCES[0].address, SERVER, type]);
+
     run(ip, ['netns', 'exec', SRV_NS, nft, '-f', nftFile]);
     const table = run(ip, ['netns', 'exec', SRV_NS, nft, 'list', 'table', 'inet', 'talos']);
     expect(table).toMatch(/hook input priority mangle \+ 10; policy drop;/);
@@ -395,29 +427,28 @@ describe("dataplane: Talos's rendering of proxmox controlplane in a network name
   });
 
   it("answers pings as Talos's built-in ICMP accept does, where the ruleset (accepted gap) denies them", () => {
-    const ping = findTool('ping');
-    if (!ping) throw new Error('dataplane test: `ping` (Debian package iputils-ping) not found');
+    const python = findTool('python3')!;
     const universe = new PacketUniverse([]);
     const { permitted } = permittedSet(universe, talosPolicy);
-    const rows = SOURCES.map((s) => {
+    const rows = SOURCES.flatMap((s) => [8, 13].map((type) => ({ s, type }))).map(({ s, type }) => {
       const packet: Packet = {
         source: { kind: 'address', ...parseAddress(s.address)! },
         destination: { kind: 'address', ...parseAddress(SERVER)! },
         protocol: 1,
-        port: 8,
+        port: type,
       };
       let answered = true;
       try {
-        execFileSync(ip, ['netns', 'exec', CLI_NS, ping, '-n', '-c', '1', '-W', '1', '-I', s.address, SERVER], { stdio: 'pipe', timeout: 10_000 });
+        execFileSync(ip, ['netns', 'exec', CLI_NS, python, pingScript, s.address, SERVER, String(type)], { stdio: 'pipe', timeout: 10_000 });
       } catch {
         answered = false;
       }
-      return { label: s.label, talos: permitted.has(packet), ruleset: explainPermits(ir, packet), answered };
+      return { label: `${s.label} type ${type}`, type, talos: permitted.has(packet), ruleset: explainPermits(ir, packet), answered };
     });
-    console.log(`ping matrix:\n${rows.map((r) => `${r.label.padEnd(20)} talos ${r.talos} ruleset ${r.ruleset} answered ${r.answered}`).join('\n')}`);
+    console.log(`ping matrix:\n${rows.map((r) => `${r.label.padEnd(28)} talos ${r.talos} ruleset ${r.ruleset} answered ${r.answered}`).join('\n')}`);
     expect(rows.map((r) => r.answered)).toEqual(rows.map((r) => r.talos));
-    // Talos's model accepts every echo request; the ruleset permits none (default ingress deny):
-    // exactly the gap the icmp option accepts, with a warning.
-    expect(rows.every((r) => r.talos && !r.ruleset)).toBe(true);
+    // Talos's model accepts every echo request and drops every timestamp request; the ruleset
+    // permits neither (default ingress deny): the echo requests are the gap the icmp option accepts.
+    expect(rows.map((r) => [r.type, r.talos, r.ruleset])).toEqual(rows.map((r) => [r.type, r.type === 8, false]));
   });
 });
