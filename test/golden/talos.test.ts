@@ -19,10 +19,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { diffPolicies, jsonDifferences } from '../../src/analysis/index.js';
 import { getBackend } from '../../src/backends/index.js';
 import { analyze, compile, type Compiled } from '../../src/compile.js';
-import { formatDiagnostic, sortDiagnostics } from '../../src/diagnostics/index.js';
+import { formatDiagnostic, sortDiagnostics, SourceFile } from '../../src/diagnostics/index.js';
 import type { SourceReader } from '../../src/parser/load.js';
 import { talosProblems } from '../backends/talos-schema.js';
-import { assignments } from '../helpers.js';
+import { parse, type Statement } from '../../src/parser/index.js';
+import { printProgram } from '../../src/parser/print.js';
+import { assignments, memoryReader } from '../helpers.js';
 import { goldenCases } from './rulesets.js';
 
 const read: SourceReader = (p) => {
@@ -104,6 +106,21 @@ for (const target of TARGETS) {
     }
   });
 }
+
+describe('stable across declaration reorderings', () => {
+  it.each(goldenCases)('$name: declarations reversed give the same bytes', ({ file, set }) => {
+    const statements = parse(new SourceFile(file, readFileSync(file, 'utf8'))).program.statements;
+    const ordered = (st: Statement): boolean => st.kind === 'rule' || st.kind === 'if';
+    const reversed = [...statements.filter((st) => !ordered(st)).reverse(), ...statements.filter(ordered)];
+    for (const target of TARGETS) {
+      const args = assignments(...set, ...accepting(target));
+      const a = compile({ entry: file, read: memoryReader({ [file]: printProgram(statements) }), set: args, target });
+      const b = compile({ entry: file, read: memoryReader({ [file]: printProgram(reversed) }), set: args, target });
+      expect(a.artifacts?.length).toBeGreaterThan(0);
+      expect(b.artifacts).toEqual(a.artifacts);
+    }
+  });
+});
 
 describe('determinism', () => {
   it('gives the same bytes for the same input', () => {
