@@ -8,6 +8,8 @@ import { nftables } from './nftables/index.js';
 import { nxos } from './nxos/index.js';
 import { opnsense } from './opnsense/index.js';
 import { pfsense } from './pfsense/index.js';
+import { talos } from './talos/index.js';
+import { talosNft } from './talos-nft/index.js';
 import type { Backend, OptionSpecs } from './types.js';
 
 // Option types differ per backend; the registry only needs the shape.
@@ -21,6 +23,8 @@ export const backends = {
   nxos,
   pfsense,
   opnsense,
+  talos,
+  'talos-nft': talosNft,
 } satisfies Record<string, AnyBackend>;
 
 export type TargetId = keyof typeof backends;

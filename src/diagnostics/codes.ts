@@ -85,6 +85,10 @@ export const messages = {
   // pfSense and OPNsense (PAL6300-PAL6399)
   PAL6301: (target: string, what: string, alias: string, why: string) =>
     `the ${target} target cannot name ${what} as alias ${q(alias)}: ${why}`,
+  // Talos (talos, talos-nft): PAL6200-PAL6299
+  PAL6201: (target: string, what: string, why: string) => `the ${target} target cannot express ${what}: ${why}`,
+  PAL6202: (target: string, what: string, why: string, option: string) =>
+    `${what} is not enforced as written by the ${target} target (accepted by ${option}): ${why}`,
 
   // lint findings
   PAL8002: (rule: string, by: string) => `rule ${q(rule)} is shadowed: every packet it matches is decided earlier, by ${by}`,

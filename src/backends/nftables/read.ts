@@ -8,8 +8,10 @@
  * the output hook, over packets from them. Statements are first-match rules. What the packet
  * model leaves out is skipped, as documented in docs/targets/nftables.md: `ct state` matches
  * without `new` (they concern replies, not the packets that open connections), loopback
- * interface matches, and IPv6 neighbour discovery with hop limit 255. Anything else the model
- * cannot express exactly (a jump, a rate limit, a source port) is an error, never ignored.
+ * interface matches (and Talos's trusted `lo`, `siderolink`, `kubespan` set), IPv6 neighbour discovery
+ * with hop limit 255; a `limit rate` on an ICMP accept is read as the accept, and a filter chain on the
+ * prerouting hook judges packets to the role like input. Anything else the model
+ * cannot express exactly (a jump, another rate limit, a source port) is an error, never ignored.
  */
 import path from 'node:path';
 import { error, SourceFile, type Diagnostic, type Span } from '../../diagnostics/index.js';
@@ -53,7 +55,7 @@ type TableFamily = 'inet' | 'ip' | 'ip6';
 
 interface Chain {
   readonly name: string;
-  hook?: 'input' | 'output';
+  hook?: 'input' | 'output' | 'prerouting';
   policy: Action;
   policySpan: Span;
   readonly rules: AclRule[];
@@ -114,7 +116,7 @@ function readFile(source: SourceFile, context: ReadContext): Gate[] {
       const scoped = restrictFamily(role.addresses, table.family === 'ip' ? 4 : table.family === 'ip6' ? 6 : undefined);
       gates.push({
         name: `${source.name} ${chain.name}`,
-        scope: { kind: chain.hook === 'input' ? 'destination' : 'source', addresses: scoped },
+        scope: { kind: chain.hook === 'output' ? 'source' : 'destination', addresses: scoped },
         rules: chain.rules,
         fallback: chain.policy,
         fallbackOrigin: {
@@ -224,8 +226,9 @@ function readChain(stream: TokenStream, table: Table, opener: Statement): Chain 
     if (w[0] === 'type') {
       const hook = w[w.indexOf('hook') + 1];
       if (w[1] !== 'filter') unsupported(s.span, `a chain of type ${JSON.stringify(w[1])}`);
-      if (hook !== 'input' && hook !== 'output') unsupported(s.span, `a chain on the ${JSON.stringify(hook)} hook`);
-      chain.hook = hook as 'input' | 'output';
+      // A filter chain on prerouting (Talos's) judges the packets to the host like input does.
+      if (hook !== 'input' && hook !== 'output' && hook !== 'prerouting') unsupported(s.span, `a chain on the ${JSON.stringify(hook)} hook`);
+      chain.hook = hook as 'input' | 'output' | 'prerouting';
       chain.policySpan = s.span;
     } else if (w[0] === 'policy') {
       if (w[1] !== 'accept' && w[1] !== 'drop') fail(s.span, `unknown policy ${JSON.stringify(w[1])}`);
@@ -315,6 +318,8 @@ function numbers(tokens: readonly Token[], span: Span, max: number, names?: Read
   return [...normalize(out)];
 }
 
+const TALOS_TRUSTED = new Set(['lo', 'siderolink', 'kubespan']);
+
 const L4_NAMES: Readonly<Record<string, number>> = { ...protocolNumbers, 'ipv6-icmp': 58 };
 const FULL: Record<Family, AddressSet> = {
   4: { v4: [[0, V4_MAX]], v6: [], opaque: [] },
@@ -334,6 +339,7 @@ function readRule(s: Statement, table: Table): AclRule | undefined {
   let action: Action | undefined;
   let comment: string | undefined;
   let hoplimit255 = false;
+  let limited: Span | undefined;
   const setFamily = (f: Family, span: Span): void => {
     if (family !== undefined && family !== f) fail(span, `IPv${family} and IPv${f} matches in one statement never meet`);
     family = f;
@@ -403,7 +409,16 @@ function readRule(s: Statement, table: Table): AclRule | undefined {
     } else if (['iif', 'oif', 'iifname', 'oifname'].includes(w) || (w === 'meta' && ['iif', 'oif', 'iifname', 'oifname'].includes(next ?? ''))) {
       const j = w === 'meta' ? i + 2 : i + 1;
       if (t[j]?.text === 'lo') return undefined; // the host talking to itself
+      // Talos's own interfaces (loopback and its SideroLink and KubeSpan tunnels), always trusted.
+      const names = elementsOf(t.slice(j, j + valueLength(t, j)), at).map((x) => x.text);
+      if (names.length > 0 && names.every((n) => TALOS_TRUSTED.has(n))) return undefined;
       return unsupported(at, `an interface match (${t[j]?.text ?? ''})`);
+    } else if (w === 'limit' && next === 'rate') {
+      // A rate-limited ICMP accept (Talos's flood limit) is read as an accept: the packets
+      // within the rate get through. Any other rate limit is an error (below).
+      limited = at;
+      i += 3;
+      if (t[i]?.text === 'burst') i += 3;
     } else if (w === 'counter') {
       i += t[i + 1]?.text === 'packets' ? 5 : 1;
     } else if (w === 'log') {
@@ -421,6 +436,10 @@ function readRule(s: Statement, table: Table): AclRule | undefined {
     }
   }
   if (action === undefined) return undefined; // a statement without a verdict decides nothing
+  if (limited) {
+    const icmpOnly = protocols?.length === 1 && (protocols[0] === 1 || protocols[0] === 58);
+    if (action !== 'allow' || !icmpOnly) return unsupported(limited, 'a rate limit (other than on an ICMP accept)');
+  }
   if (hoplimit255) {
     // palisade's neighbour-discovery accept, documented as outside the model.
     const nd = protocols?.length === 1 && protocols[0] === 58 && ports !== undefined && ports.every(([lo, hi]) => lo >= 133 && hi <= 136);

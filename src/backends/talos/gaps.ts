@@ -1,0 +1,126 @@
+/**
+ * The gaps between a ruleset and Talos's ingress firewall, as positioned diagnostics:
+ *
+ * - egress: Talos filters only what nodes receive, so whatever the ruleset denies to traffic
+ *   from a role to addresses in no role cannot be enforced (option `egress`);
+ * - ICMP: in block mode Talos accepts ICMP (but timestamp and address-mask) and ICMPv6 from
+ *   everyone, rate-limited, and nothing else, so the ruleset's ICMP to a role must be exactly
+ *   that (option `icmp`);
+ * - cluster subnets: Talos accepts pod/service-subnet traffic (and host DNS) by itself; a ruleset
+ *   that denies any of it to a role cannot be expressed (no option: fix the ruleset).
+ *
+ * Each gap is attributed to the rule (or default) that decides an example packet of it.
+ */
+import { packetText, type PacketSet, type PacketUniverse } from '../../analysis/index.js';
+import { error, warning, type Diagnostic, type Span } from '../../diagnostics/index.js';
+import {
+  evaluate,
+  intersectSets,
+  roleOf,
+  subtractSets,
+  unionSets,
+  emptySet,
+  type Packet,
+  type Role,
+  type Rule,
+  type Ruleset,
+  type ServiceSet,
+} from '../../ir/index.js';
+import { grantServices, roleSet, type Grant } from '../allow-only.js';
+import type { TalosOptions } from './options.js';
+
+const anyService: ServiceSet = { any: true, entries: [] };
+
+/** Where a gap is reported: a rule, or a default (or a role when a default is implicit). */
+export interface Culprit {
+  readonly rule?: Rule;
+  readonly what: string;
+  readonly span: Span | undefined;
+}
+
+/** Reports a gap: an error, or a warning when `accepted` (the option that accepts it is named). */
+export function gap(target: string, culprit: Culprit, why: string, accepted: string | undefined): Diagnostic {
+  if (accepted !== undefined) return warning('PAL6202', culprit.span, target, culprit.rule ? `rule "${culprit.rule.name}"` : culprit.what, why, accepted);
+  if (culprit.rule) return error('PAL6002', culprit.span, target, culprit.rule.name, why);
+  return error('PAL6201', culprit.span, target, culprit.what, why);
+}
+
+/** The rule or default that decides a packet (for a denied packet: the deny that decides it). */
+export function culpritOf(ir: Ruleset, packet: Packet, fallback: Span | undefined): Culprit {
+  const verdict = evaluate(ir, packet);
+  if (verdict.by === 'rule') return { rule: verdict.rule, what: `rule "${verdict.rule.name}"`, span: verdict.rule.span };
+  const d = verdict.defaults.find((x) => x.policy.action === 'deny') ?? verdict.defaults[0];
+  if (!d) return { what: 'the ruleset', span: fallback };
+  return { what: `default ${d.direction} ${d.policy.action}`, span: d.policy.span ?? fallback };
+}
+
+export function allRoles(ir: Ruleset): ReturnType<typeof roleSet> {
+  return ir.roles.reduce((acc, r) => unionSets(acc, roleSet(r)), emptySet);
+}
+
+/** What the ruleset denies on the way out of a role, to addresses in no role. */
+export function egressGaps(ir: Ruleset, universe: PacketUniverse, target: string, options: TalosOptions): Diagnostic[] {
+  const roles = allRoles(ir);
+  const outside = subtractSets(universe.everySource, roles);
+  const accepted = options.egress === 'elsewhere' ? `${target}.egress=elsewhere` : undefined;
+  const why = (p: Packet): string =>
+    `Talos filters only the traffic its nodes receive, and this denies traffic from role "${roleOf(ir.roles, p.source) ?? '?'}" to addresses in no role (e.g. ${packetText(p)})`;
+  const out: Diagnostic[] = [];
+  let matched = universe.empty();
+  for (const rule of ir.rules) {
+    const cube = universe.product(intersectSets(rule.source.addresses, roles), intersectSets(rule.destination.addresses, outside), rule.services);
+    const decided = cube.minus(matched);
+    matched = matched.union(cube);
+    const w = rule.action === 'deny' ? decided.witness() : undefined;
+    if (w) out.push(gap(target, { rule, what: `rule "${rule.name}"`, span: rule.span }, why(w), accepted));
+  }
+  if (ir.defaults.egress.action === 'deny') {
+    const w = universe.product(roles, outside, anyService).minus(matched).witness();
+    const span = ir.defaults.egress.span ?? ir.roles[0]?.span;
+    if (w) out.push(gap(target, { what: 'default egress deny', span }, why(w), accepted));
+  }
+  return out;
+}
+
+/** The packets the grants permit to `role`. */
+export function grantedSet(universe: PacketUniverse, role: Role, grants: readonly Grant[], services: (g: Grant) => ServiceSet): PacketSet {
+  const self = roleSet(role);
+  return grants.reduce((acc, g) => acc.union(universe.product(g.peers, self, services(g))), universe.empty());
+}
+
+/** ICMP and cluster-subnet gaps at one role: `permitted` is what the ruleset permits to it. */
+export function builtinGaps(
+  ir: Ruleset,
+  universe: PacketUniverse,
+  role: Role,
+  permitted: PacketSet,
+  builtin: { readonly icmp: PacketSet; readonly cluster: PacketSet },
+  grants: readonly Grant[],
+  target: string,
+  options: TalosOptions,
+): Diagnostic[] {
+  const self = roleSet(role);
+  const out: Diagnostic[] = [];
+  const accepted = options.icmp === 'talos' ? `${target}.icmp=talos` : undefined;
+  const denied = builtin.icmp.minus(permitted).witness();
+  if (denied) {
+    const why = `Talos always accepts ICMP (but timestamp and address-mask) and ICMPv6 from every source in block mode, up to 5 packets per second, and this denies some to role "${role.name}" (e.g. ${packetText(denied)})`;
+    out.push(gap(target, culpritOf(ir, denied, role.span), why, accepted));
+  }
+  const allIcmp: ServiceSet = { any: false, entries: [{ protocol: 1 }, { protocol: 58 }] };
+  const dropped = permitted.intersect(universe.product(universe.everySource, self, allIcmp)).minus(builtin.icmp).witness();
+  if (dropped) {
+    const why = `Talos drops ICMP timestamp and address-mask messages (types 13, 14, 17, 18) in block mode and cannot accept them, and this permits some to role "${role.name}" (e.g. ${packetText(dropped)})`;
+    const grant = grants.find((g) => universe.product(g.peers, self, grantServices(g)).has(dropped));
+    const culprit: Culprit = grant?.rule
+      ? { rule: grant.rule, what: `rule "${grant.rule.name}"`, span: grant.rule.span }
+      : { what: 'default ingress allow', span: ir.defaults.ingress.span ?? role.span };
+    out.push(gap(target, culprit, why, accepted));
+  }
+  const cluster = builtin.cluster.minus(permitted).witness();
+  if (cluster) {
+    const why = `Talos always accepts traffic from its pod and service subnets to addresses in them (and DNS to the host DNS address), and this denies some to role "${role.name}" (e.g. ${packetText(cluster)}); check the pod-subnets and service-subnets options`;
+    out.push(gap(target, culpritOf(ir, cluster, role.span), why, undefined));
+  }
+  return out;
+}
