@@ -3,6 +3,8 @@
  * that every target here has goldens for every ruleset and a section in the docs.
  */
 import { nftables } from './nftables/index.js';
+import { proxmox } from './proxmox/index.js';
+import { proxmoxFw } from './proxmox-fw/index.js';
 import type { Backend, OptionSpecs } from './types.js';
 
 // Option types differ per backend; the registry only needs the shape.
@@ -11,6 +13,8 @@ type AnyBackend = Backend<any>;
 
 export const backends = {
   nftables,
+  proxmox,
+  'proxmox-fw': proxmoxFw,
 } satisfies Record<string, AnyBackend>;
 
 export type TargetId = keyof typeof backends;

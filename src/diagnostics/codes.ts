@@ -75,6 +75,13 @@ export const messages = {
   PAL6005: (target: string, what: string) => `${what} is not modelled by the ${target} reader, so the file cannot be compared exactly`,
   PAL6006: (target: string, why: string) => `${target}: ${why}`,
 
+  // proxmox and proxmox-fw (PAL6500-PAL6599)
+  PAL6501: (target: string, role: string) =>
+    `role ${q(role)} has no VMs: the ${target} target writes its security group but attaches it to no VM (set vms.${role} = [...])`,
+  PAL6502: (kind: string, a: string, b: string, pve: string) =>
+    `${kind} ${q(a)} and ${q(b)} both become the Proxmox name ${q(pve)}; rename one of them`,
+  PAL6503: (vm: number, a: string, b: string) => `VM ${vm} is listed for roles ${q(a)} and ${q(b)}; a VM holds one role`,
+
   // lint findings
   PAL8002: (rule: string, by: string) => `rule ${q(rule)} is shadowed: every packet it matches is decided earlier, by ${by}`,
   PAL8003: (rule: string, by: string) => `rule ${q(rule)} is redundant: without it, its packets are decided the same way by ${by}`,
