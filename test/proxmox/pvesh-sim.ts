@@ -293,12 +293,12 @@ function verifyRule(state: SimState, rule: Json, env: 'group' | 'vm', guest: Jso
   if (rule.log !== undefined) S.checkEnum('log', rule.log, S.schema.formats.loglevel.enum);
   if (rule.iface !== undefined) S.checkIface(rule.iface, env);
   const proto = rule.proto === undefined ? undefined : S.protocolOf(rule.proto);
-  if (rule.dport !== undefined) S.checkPorts('dport', rule.dport, proto);
-  if (rule.sport !== undefined) S.checkPorts('sport', rule.sport, proto);
   if (rule['icmp-type'] !== undefined) {
     if (rule.dport !== undefined) throw new ParamError('icmp-type', "'icmp-type' cannot be combined with 'dport'");
     S.checkIcmpType(rule['icmp-type'], proto);
   }
+  if (rule.dport !== undefined) S.checkPorts('dport', rule.dport, proto);
+  if (rule.sport !== undefined) S.checkPorts('sport', rule.sport, proto);
   const cluster = state.cluster;
   const ipsetExists = (scope: string | undefined, name: string): boolean => {
     const inCluster = Boolean(cluster.ipsets[name.toLowerCase()]);
