@@ -94,7 +94,7 @@ describe('pvesh simulator', () => {
     fails(s, /no such ipset 'lan'/, ...rule, '--source', '+dc/lan');
     fails(s, /no such alias 'lan'/, ...rule, '--source', 'lan');
     fails(s, /not allowed for security group rules/, ...rule, '--iface', 'net0');
-    fails(s, /512 characters/, ...rule, '--source', Array.from({ length: 40 }, (_, i) => `10.0.${i}.0/24`).join(','));
+    fails(s, /512 characters/, ...rule, '--source', Array.from({ length: 50 }, (_, i) => `10.0.${i}.0/24`).join(','));
     ok(s, ...rule, '--source', '+dc/vpc', '--dest', '10.0.0.1-10.0.0.9', '--proto', 'udp', '--dport', 'domain');
     fails(s, /unable to delete required property 'type'/, 'set', `${G}/web/0`, '--delete', 'type');
     fails(s, /requires this property/, 'set', `${G}/web/0`, '--delete', 'proto');
