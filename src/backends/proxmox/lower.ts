@@ -39,7 +39,12 @@ export function lowerFirewall(ir: Ruleset, options: ProxmoxModelOptions, target:
   for (const role of ir.roles) if (role.addresses === undefined) diagnostics.push(error('PAL6001', role.span, target, role.name));
   const ipsetNames = new NameTable('IP set of', IPSET_MAX);
   const groupNames = new NameTable('security group of role', GROUP_MAX);
-  for (const d of [...ir.zones, ...ir.roles]) ipsetNames.add(d.name, d.span, diagnostics);
+  // In source order (imports after the entry file), so a collision is reported at the later name.
+  const files = ir.sources;
+  const declared = [...ir.zones, ...ir.roles].sort(
+    (a, b) => files.indexOf(a.span.source) - files.indexOf(b.span.source) || a.span.start - b.span.start,
+  );
+  for (const d of declared) ipsetNames.add(d.name, d.span, diagnostics);
   for (const role of ir.roles) groupNames.add(role.name, role.span, diagnostics);
   const guests = guestsOf(ir, options, target, diagnostics);
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
