@@ -9,8 +9,8 @@
  */
 import path from 'node:path';
 import { error, SourceFile, warning, type Diagnostic, type Span } from '../../diagnostics/index.js';
-import { configPolicy, ReadError, type ReadConfig, type ReadGuest, type ReadRule } from '../proxmox/policy.js';
-import type { ArtifactFile, ReadResult } from '../types.js';
+import { configPolicy, contextRoles, ReadError, type ReadConfig, type ReadGuest, type ReadRule } from '../proxmox/policy.js';
+import type { ArtifactFile, ReadContext, ReadResult } from '../types.js';
 
 const FLAGS: Readonly<Record<string, string>> = {
   '-i': 'iface', '-p': 'proto', '-proto': 'proto', '--proto': 'proto',
@@ -36,7 +36,7 @@ function lines(source: SourceFile): Line[] {
   return out;
 }
 
-export function readFwFiles(files: readonly ArtifactFile[]): ReadResult {
+export function readFwFiles(files: readonly ArtifactFile[], context: ReadContext): ReadResult {
   const fail = (span: Span | undefined, why: string): never => {
     throw new ReadError(error('PAL6004', span, 'proxmox-fw', why));
   };
@@ -85,7 +85,7 @@ export function readFwFiles(files: readonly ArtifactFile[]): ReadResult {
     }
     const guests: ReadGuest[] = guestFiles.map((s) => readGuest(s, fail));
     const config: ReadConfig = { enable, enableSpan, ipsets, groups, guests };
-    const result = configPolicy(config, 'proxmox-fw');
+    const result = configPolicy(config, 'proxmox-fw', contextRoles(context));
     return { policy: result.policy, diagnostics: [...warnings, ...result.diagnostics] };
   } catch (e) {
     if (!(e instanceof ReadError)) throw e;

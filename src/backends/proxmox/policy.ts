@@ -29,6 +29,8 @@ import { normalize } from '../../ir/intervals.js';
 import type { AclRule, Gate, Policy } from '../../analysis/policy.js';
 import { parseAddressList, parseEntry } from './addresses.js';
 import { DPORT_PROTOCOLS, parsePorts, protocolNumber, PVE_ICMP_TYPES } from './services.js';
+import { GROUP_MAX, pveName } from './names.js';
+import type { ReadContext } from '../types.js';
 
 /** A rule as read, every field as written. */
 export interface ReadRule {
@@ -70,7 +72,15 @@ const ALL: AddressSet = { v4: [[0, V4_MAX]], v6: [[0n, V6_MAX]], opaque: [] };
 const ONLY: Record<Family, AddressSet> = { 4: { v4: [[0, V4_MAX]], v6: [], opaque: [] }, 6: { v4: [], v6: [[0n, V6_MAX]], opaque: [] } };
 const GROUP_ADDRESSES = /addresses \+dc\/(\S+)/;
 
-export function configPolicy(config: ReadConfig, target: string): { policy: Policy; diagnostics: Diagnostic[] } {
+/**
+ * `roleAddresses` names the addresses of a group that does not say them itself (a file palisade
+ * did not write): those of the role, in the ruleset compared with, whose Proxmox name it has.
+ */
+export function configPolicy(
+  config: ReadConfig,
+  target: string,
+  roleAddresses: (group: string) => AddressSet | undefined = () => undefined,
+): { policy: Policy; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const unsupported = (span: Span, what: string): never => {
     throw new ReadError(error('PAL6005', span, target, what));
@@ -102,9 +112,9 @@ export function configPolicy(config: ReadConfig, target: string): { policy: Poli
             return [];
           }
           const m = GROUP_ADDRESSES.exec(group.comment);
-          if (m) {
-            const addresses = ipset(m[1]!);
-            if (addresses) scope = unionSets(scope, addresses);
+          const addresses = m ? ipset(m[1]!) : roleAddresses(rule.action.toLowerCase());
+          if (addresses) {
+            scope = unionSets(scope, addresses);
             attached = true;
           }
           return group.rules.filter((r) => r.enable && r.type === direction).flatMap((r) => aclRule(r, true));
@@ -154,7 +164,7 @@ export function configPolicy(config: ReadConfig, target: string): { policy: Poli
     const inRules = expand('in');
     const outRules = expand('out');
     if (!attached) {
-      throw new ReadError(error('PAL6004', guest.span, target, `guest ${guest.vmid} has no palisade security group, so its addresses are unknown`));
+      throw new ReadError(error('PAL6004', guest.span, target, `guest ${guest.vmid} has no security group that names its addresses (palisade's say "addresses +dc/<set>", or the group is named after a role of the ruleset compared with)`));
     }
     const gate = (direction: 'in' | 'out', rules: AclRule[], policy: string): Gate => ({
       name: `guest ${guest.vmid} ${direction}`,
@@ -197,4 +207,11 @@ function serviceSet(rule: ReadRule, pins: Set<Family>, unsupported: (span: Span,
     return { any: false, entries: [{ protocol, ports: [[n, n]] }] };
   }
   return { any: false, entries: [{ protocol }] };
+}
+
+/** Group name → addresses of the context's role with that Proxmox name. */
+export function contextRoles(context: ReadContext): (group: string) => AddressSet | undefined {
+  const byName = new Map<string, AddressSet>();
+  for (const r of context.roles ?? []) if (r.addresses) byName.set(pveName(r.name, GROUP_MAX), r.addresses);
+  return (group) => byName.get(group);
 }

@@ -10,15 +10,15 @@
  * ...), list order being rule position. The policy is then built as for .fw files (policy.ts).
  */
 import { error, SourceFile, type Diagnostic, type Span } from '../../diagnostics/index.js';
-import type { ArtifactFile, ReadResult } from '../types.js';
+import type { ArtifactFile, ReadContext, ReadResult } from '../types.js';
 import { RULE_FIELDS } from './model.js';
-import { configPolicy, ReadError, type ReadConfig, type ReadRule } from './policy.js';
+import { configPolicy, contextRoles, ReadError, type ReadConfig, type ReadRule } from './policy.js';
 
 type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function readState(files: readonly ArtifactFile[]): ReadResult {
+export function readState(files: readonly ArtifactFile[], context: ReadContext): ReadResult {
   const diagnostics: Diagnostic[] = [];
   if (files.length !== 1) {
     return { diagnostics: [error('PAL6004', undefined, 'proxmox', `expected one JSON state file, found ${files.length} files`)] };
@@ -33,7 +33,7 @@ export function readState(files: readonly ArtifactFile[]): ReadResult {
     } catch (e) {
       throw new ReadError(error('PAL6004', span, 'proxmox', `not JSON: ${(e as Error).message}`));
     }
-    const result = configPolicy(stateConfig(data, span), 'proxmox');
+    const result = configPolicy(stateConfig(data, span), 'proxmox', contextRoles(context));
     return { policy: result.policy, diagnostics: [...diagnostics, ...result.diagnostics] };
   } catch (e) {
     if (!(e instanceof ReadError)) throw e;
