@@ -11,6 +11,12 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;
+
+/** A missing object or method: PVE prints the message alone and exits non-zero. */
+export class NotFound extends Error {}
+
 export class ParamError extends Error {
   constructor(
     readonly param: string,
@@ -140,4 +146,29 @@ export function boolean(param: string, value: string): number {
   if (['1', 'on', 'yes', 'true'].includes(v)) return 1;
   if (['0', 'off', 'no', 'false'].includes(v)) return 0;
   throw new ParamError(param, `type check ('boolean') failed - got '${value}'`);
+}
+
+const BOOLEANS = new Set(['nomatch', 'force', 'ipfilter', 'macfilter', 'dhcp', 'ndp', 'radv', 'ebtables']);
+
+/** `--key value` or `-key value` words, checked against the parameters an endpoint takes. */
+export function parseArgs(words: readonly string[], allowed: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < words.length; i++) {
+    const m = /^--?([a-z][a-z0-9_-]*)$/.exec(words[i]!);
+    if (!m) throw new ParamError('args', `unexpected argument '${words[i]}'`);
+    const key = m[1]!;
+    if (key === 'output-format') {
+      checkEnum(key, words[++i] ?? '', ['text', 'json', 'json-pretty', 'yaml']);
+      continue;
+    }
+    if (!allowed.includes(key) && !/^net\d+$/.test(key)) {
+      throw new ParamError(key, 'property is not defined in schema and the schema does not allow additional properties');
+    }
+    if (key in out) throw new ParamError(key, 'duplicate parameter');
+    const next = words[i + 1];
+    if (BOOLEANS.has(key) && (next === undefined || /^--?[a-z]/.test(next))) out[key] = '1';
+    else if (next === undefined) throw new ParamError(key, 'missing value');
+    else out[key] = words[++i]!;
+  }
+  return out;
 }

@@ -13,7 +13,7 @@
 import { error, warning, type Diagnostic } from '../../diagnostics/index.js';
 import { emptySet, intersectSets, isEmptySet, type AddressSet, type Role, type Ruleset } from '../../ir/index.js';
 import { ipsetEntries } from './addresses.js';
-import type { PveFirewall, PveGroup, PveGuest, PveIpset, PveRule } from './model.js';
+import type { PveFirewall, PveGroup, PveIpset, PvePolicy, PveRule } from './model.js';
 import { GROUP_MAX, IPSET_MAX, NameTable } from './names.js';
 import { directionRules, type Names } from './rules.js';
 
@@ -70,34 +70,31 @@ export function lowerFirewall(ir: Ruleset, options: ProxmoxModelOptions, target:
     datacenterEnable: options.enable_datacenter,
     ipsets,
     groups: groups.sort((a, b) => (a.name < b.name ? -1 : 1)),
-    guests: guests.map((g) => ({ ...g, rules: [{ ...g.rules[0]!, action: groupNames.get(g.role) }] })),
+    guests: guests.map(({ vmid, role }) => ({
+      vmid,
+      role,
+      options: { enable: true, policy_in: policy(ir.defaults.ingress.action), policy_out: policy(ir.defaults.egress.action) },
+      rules: [{ type: 'group', action: groupNames.get(role), enable: true, comment: `palisade role ${role}` }],
+    })),
   };
   return { model, diagnostics };
 }
 
-function guestsOf(ir: Ruleset, options: ProxmoxModelOptions, target: string, diagnostics: Diagnostic[]): PveGuest[] {
+const policy = (a: 'allow' | 'deny'): PvePolicy => (a === 'allow' ? 'ACCEPT' : 'DROP');
+
+/** The VMs of each role, in id order; a role without VMs is a warning, a VM in two roles an error. */
+function guestsOf(ir: Ruleset, options: ProxmoxModelOptions, target: string, diagnostics: Diagnostic[]): { vmid: number; role: string }[] {
   const owner = new Map<number, string>();
-  const guests: PveGuest[] = [];
-  const policy = (a: 'allow' | 'deny') => (a === 'allow' ? 'ACCEPT' : 'DROP');
   for (const role of ir.roles) {
     const vms = options['vms.<role>'][role.name] ?? [];
     if (vms.length === 0) diagnostics.push(warning('PAL6501', role.span, target, role.name));
     for (const vmid of vms) {
       const other = owner.get(vmid);
-      if (other !== undefined) {
-        if (other !== role.name) diagnostics.push(error('PAL6503', role.span, vmid, other, role.name));
-        continue;
-      }
-      owner.set(vmid, role.name);
-      guests.push({
-        vmid,
-        role: role.name,
-        options: { enable: true, policy_in: policy(ir.defaults.ingress.action), policy_out: policy(ir.defaults.egress.action) },
-        rules: [{ type: 'group', action: '', enable: true, comment: `palisade role ${role.name}` }],
-      });
+      if (other !== undefined && other !== role.name) diagnostics.push(error('PAL6503', role.span, vmid, other, role.name));
+      if (other === undefined) owner.set(vmid, role.name);
     }
   }
-  return guests.sort((a, b) => a.vmid - b.vmid);
+  return [...owner].map(([vmid, role]) => ({ vmid, role })).sort((a, b) => a.vmid - b.vmid);
 }
 
 function literal(set: AddressSet): AddressSet {
