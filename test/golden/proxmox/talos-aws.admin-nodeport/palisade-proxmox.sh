@@ -9,20 +9,22 @@ have() { pvesh get "$1" --output-format json >/dev/null 2>&1; }
 # json CODE [ARG...]: runs perl CODE on the JSON read from standard input, as $d (JSON::PP ships with perl).
 json() { local code=$1; shift; perl -MJSON::PP -e 'my $d = JSON::PP->new->decode(join "", <STDIN>); '"$code" "$@"; }
 
+# in_list WORD WORD...: whether the first word is among the others (no pipes: no SIGPIPE races).
+in_list() { local x=$1 y; shift; for y in "$@"; do [ "$x" = "$y" ] && return 0; done; return 1; }
+
 # ensure_ipset NAME COMMENT CIDR...: the cluster IP set NAME holds exactly the CIDRs.
 ensure_ipset() {
   local name=$1 comment=$2 path=/cluster/firewall/ipset/$1 current cur cidr
+  local -a entries=()
   shift 2
   have "$path" || pvesh create /cluster/firewall/ipset --name "$name" --comment "$comment"
   current=$(pvesh get "$path" --output-format json | json 'print(($_->{nomatch} ? "!" : ""), "$_->{cidr}\n") for @$d')
-  while IFS= read -r cur; do
-    [ -n "$cur" ] || continue
-    if [ "${cur#!}" != "$cur" ] || ! printf '%s\n' "$@" | grep -qxF -- "$cur"; then
-      pvesh delete "$path/${cur#!}"
-    fi
-  done <<<"$current"
+  [ -z "$current" ] || mapfile -t entries <<<"$current"
+  for cur in "${entries[@]}"; do
+    if [ "${cur#!}" != "$cur" ] || ! in_list "$cur" "$@"; then pvesh delete "$path/${cur#!}"; fi
+  done
   for cidr in "$@"; do
-    printf '%s\n' "$current" | grep -qxF -- "$cidr" || pvesh create "$path" --cidr "$cidr"
+    in_list "$cidr" "${entries[@]}" || pvesh create "$path" --cidr "$cidr"
   done
 }
 
