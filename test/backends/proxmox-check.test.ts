@@ -76,10 +76,20 @@ const cases: readonly Case[] = [
     diagnostics: [{ code: 'PAL6002', line: 2, column: 1 }],
   },
   {
-    name: 'an address list over 512 characters',
-    source: `role cp = 10.0.1.0/24\nr allow [${Array.from({ length: 40 }, (_, i) => `192.168.${i * 2}.1`).join(', ')}] -> cp tcp/22\ntarget proxmox { vms.cp = [101] }\n`,
+    name: "a role's own addresses over 512 characters",
+    source: `role cp = ${Array.from({ length: 45 }, (_, i) => `192.168.${i * 2}.1`).join(', ')}\nr allow any -> cp except 192.168.0.1 tcp/22\ntarget proxmox { vms.cp = [101] }\n`,
     diagnostics: [{ code: 'PAL6002', line: 2, column: 1 }],
     message: /longer than the 512 characters PVE allows/,
+  },
+  {
+    name: 'a peer over 512 characters gets an IP set of its own',
+    source: `role cp = 10.0.1.0/24\nr allow [${Array.from({ length: 45 }, (_, i) => `192.168.${i * 2}.1`).join(', ')}] -> cp tcp/22\ntarget proxmox { vms.cp = [101] }\n`,
+    diagnostics: [],
+  },
+  {
+    name: 'a peer IP set whose name is taken',
+    source: `role cp = 10.0.1.0/24\nzone r-src-v4 = 10.9.0.0/16\nr allow [${Array.from({ length: 45 }, (_, i) => `192.168.${i * 2}.1`).join(', ')}] -> cp tcp/22\ntarget proxmox { vms.cp = [101] }\n`,
+    diagnostics: [{ code: 'PAL6502', line: 3, column: 1 }],
   },
 ];
 

@@ -11,7 +11,6 @@ import { NotFound, ParamError, parseArgs, type Json } from './pvesh-schema.js';
 type SimState = Json;
 
 const RULE_PARAMS = ['type', 'action', 'enable', 'pos', 'proto', 'dport', 'sport', 'source', 'dest', 'iface', 'macro', 'log', 'icmp-type', 'comment', 'digest'];
-const RULE_FIELDS = ['proto', 'dport', 'sport', 'source', 'dest', 'iface', 'macro', 'log', 'icmp-type', 'comment'];
 
 export function rulesPath(state: SimState, rules: Json[], pos: string | undefined, verb: string, words: readonly string[], env: 'group' | 'vm', guest: Json | undefined): unknown {
   const verify = (rule: Json) => verifyRule(state, rule, env, guest);
@@ -52,7 +51,7 @@ export function rulesPath(state: SimState, rules: Json[], pos: string | undefine
   const rule: Json = { ...rules[i] };
   for (const key of (args.delete ?? '').split(/[,; ]/).filter(Boolean)) {
     if (key === 'type' || key === 'action') throw new ParamError('delete', `unable to delete required property '${key}'`);
-    if (!RULE_FIELDS.includes(key) && key !== 'enable') throw new ParamError('delete', `invalid property '${key}'`);
+    if (!RULE_PARAMS.includes(key)) throw new ParamError('delete', `no such property ('${key}')`);
     delete rule[key];
   }
   for (const [k, v] of Object.entries(args)) {

@@ -153,6 +153,7 @@ quoted allow lan -> web tcp/80, tcp/443 "it's \\"quoted\\" $HOME \`id\` ; rm -rf
 ping   allow any -> [web, db] icmp/echo-request, icmpv6/echo-request "ping"
 block  deny  web -> db tcp/5432
 dbs    allow [web, lan] -> db tcp/5432, udp/1-15, udp/17-31, udp/33-47, udp/49-63, udp/65-79, udp/81-95, udp/97-111, udp/113-127
+wide   allow [${Array.from({ length: 45 }, (_, i) => `192.168.${i * 2}.1`).join(', ')}] -> web tcp/8080
 target proxmox { node = "pve-1", vms.web = [101, 102], vms.db = [301], nic_firewall = true, enable_datacenter = true }
 `;
 

@@ -1,7 +1,7 @@
 /**
- * IR → the Proxmox firewall model (model.ts): one cluster IP set per role and per zone a rule
- * names, one security group per role, and per VM of a role (`vms.<role>`) the rule that attaches
- * the group plus the VM's firewall options.
+ * IR → the Proxmox firewall model (model.ts): one cluster IP set per role, per zone a rule
+ * names, and per rule peer too long for a literal list; one security group per role; and per VM
+ * of a role (`vms.<role>`) the rule that attaches the group plus the VM's firewall options.
  *
  * A VM's firewall judges the packets to it (IN rules, then `policy_in`) and from it (OUT rules,
  * then `policy_out`), and a security group referenced by the VM is an inline jump, so a role's
@@ -49,7 +49,19 @@ export function lowerFirewall(ir: Ruleset, options: ProxmoxModelOptions, target:
   const guests = guestsOf(ir, options, target, diagnostics);
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
 
-  const names: Names = { ipset: (n) => ipsetNames.get(n), used: new Set() };
+  const ruleSets = new Map<string, PveIpset>();
+  const names: Names = {
+    ipset: (n) => ipsetNames.get(n),
+    used: new Set(),
+    peerSet: (rule, side, family, cidrs) => {
+      const key = `rule ${rule.name} ${side} (IPv${family})`;
+      const base = `${rule.name}-${side === 'source' ? 'src' : 'dst'}-v${family}`;
+      if (!ipsetNames.add(key, rule.span, diagnostics, base)) return base;
+      const name = ipsetNames.get(key);
+      ruleSets.set(name, { name, comment: `palisade rule ${rule.name}, ${side} addresses (IPv${family})`, cidrs });
+      return name;
+    },
+  };
   const reported = new Set<string>();
   const groups: PveGroup[] = [];
   for (const role of ir.roles) {
@@ -65,6 +77,7 @@ export function lowerFirewall(ir: Ruleset, options: ProxmoxModelOptions, target:
     ...ir.zones
       .filter((z) => names.used.has(z.name))
       .map((z) => ({ name: names.ipset(z.name), comment: `palisade zone ${z.name}`, cidrs: ipsetEntries(z.addresses) })),
+    ...ruleSets.values(),
   ].sort((a, b) => (a.name < b.name ? -1 : 1));
   const model: PveFirewall = {
     datacenterEnable: options.enable_datacenter,

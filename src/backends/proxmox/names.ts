@@ -37,8 +37,9 @@ export class NameTable {
     private readonly max: number,
   ) {}
 
-  add(name: string, span: Span, diagnostics: Diagnostic[]): void {
-    const pve = pveName(name, this.max);
+  /** Registers a name (made from `base`); false (and an error) when its Proxmox name is another's. */
+  add(name: string, span: Span, diagnostics: Diagnostic[], base = name): boolean {
+    const pve = pveName(base, this.max);
     const earlier = this.#byPve.get(pve);
     if (earlier && earlier.name !== name) {
       diagnostics.push(
@@ -46,10 +47,11 @@ export class NameTable {
           related: [{ span: earlier.span, message: `${JSON.stringify(earlier.name)} is declared here` }],
         }),
       );
-      return;
+      return false;
     }
     this.#byPve.set(pve, { name, span });
     this.#names.set(name, pve);
+    return true;
   }
 
   get(name: string): string {

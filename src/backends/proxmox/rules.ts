@@ -7,7 +7,8 @@
  * role has addresses in:
  *
  * - the peer is left out when it is every address of the family, is `+dc/<set>` when the rule
- *   names exactly one zone or role, and a literal list of the family otherwise;
+ *   names exactly one zone or role, and a literal list of the family otherwise (or, past PVE's
+ *   512 characters, an IP set of its own, `<rule>-src-v4`, holding that family only);
  * - the role's own end is left out when the rule covers all of the role's addresses there, and a
  *   literal list otherwise;
  * - when both families come out the same without a literal, one rule serves both; otherwise a
@@ -41,6 +42,8 @@ export interface Names {
   readonly ipset: (name: string) => string;
   /** Zones and roles a rule refers to by IP set. */
   readonly used: Set<string>;
+  /** A cluster IP set for a rule's peer addresses of one family too long for a literal list. */
+  readonly peerSet: (rule: Rule, side: 'source' | 'dest', family: Family, cidrs: readonly string[]) => string;
 }
 
 type Fields = Omit<PveRule, 'type' | 'action' | 'enable' | 'comment'>;
@@ -77,8 +80,14 @@ export function directionRules(
     else if (only && (only.kind === 'zone' || only.kind === 'role')) {
       names.used.add(only.name);
       peer = { text: `+dc/${names.ipset(only.name)}`, literal: false };
-    } else peer = literalSpec(family, peerRanges);
-    if (typeof peer === 'string') return { why: peer };
+    } else {
+      peer = literalSpec(family, peerRanges);
+      // Too long for a literal list: an IP set of this family only, which pins the rule as well.
+      if (typeof peer === 'string') {
+        const side = direction === 'in' ? 'source' : 'dest';
+        peer = { text: `+dc/${names.peerSet(rule, side, family, pveCidrs(family, peerRanges))}`, literal: true };
+      }
+    }
     families.push({ family, own, ownLiteral, peer, services });
   }
 
