@@ -1,6 +1,6 @@
 /**
  * IR → the Proxmox firewall model (model.ts): one cluster IP set per role, per zone a rule
- * names, and per rule peer too long for a literal list; one security group per role; and per VM
+ * names, and per address list too long for a rule; one security group per role; and per VM
  * of a role (`vms.<role>`) the rule that attaches the group plus the VM's firewall options.
  *
  * A VM's firewall judges the packets to it (IN rules, then `policy_in`) and from it (OUT rules,
@@ -53,12 +53,12 @@ export function lowerFirewall(ir: Ruleset, options: ProxmoxModelOptions, target:
   const names: Names = {
     ipset: (n) => ipsetNames.get(n),
     used: new Set(),
-    peerSet: (rule, side, family, cidrs) => {
-      const key = `rule ${rule.name} ${side} (IPv${family})`;
-      const base = `${rule.name}-${side === 'source' ? 'src' : 'dst'}-v${family}`;
+    ruleSet: (rule, side, family, cidrs, role) => {
+      const key = `rule ${rule.name}${role === undefined ? '' : ` role ${role}`} ${side} (IPv${family})`;
+      const base = `${rule.name}${role === undefined ? '' : `-${role}`}-${side === 'source' ? 'src' : 'dst'}-v${family}`;
       if (!ipsetNames.add(key, rule.span, diagnostics, base)) return base;
       const name = ipsetNames.get(key);
-      ruleSets.set(name, { name, comment: `palisade rule ${rule.name}, ${side} addresses (IPv${family})`, cidrs });
+      ruleSets.set(name, { name, comment: `palisade ${key.replace(/ \(IPv\d\)$/, '')} addresses (IPv${family})`, cidrs });
       return name;
     },
   };
@@ -126,7 +126,7 @@ function groupRules(ir: Ruleset, role: Role, names: Names, target: string, repor
   const out: PveRule[] = [];
   for (const rule of ir.rules) {
     for (const direction of egress ? (['in', 'out'] as const) : (['in'] as const)) {
-      const lowered = directionRules(rule, direction, own, names);
+      const lowered = directionRules(rule, direction, role, names);
       if ('why' in lowered) report(error('PAL6002', rule.span, target, rule.name, lowered.why));
       else out.push(...lowered.rules);
     }

@@ -7,10 +7,11 @@
  * role has addresses in:
  *
  * - the peer is left out when it is every address of the family, is `+dc/<set>` when the rule
- *   names exactly one zone or role, and a literal list of the family otherwise (or, past PVE's
- *   512 characters, an IP set of its own, `<rule>-src-v4`, holding that family only);
+ *   names exactly one zone or role, and a literal list of the family otherwise;
  * - the role's own end is left out when the rule covers all of the role's addresses there, and a
  *   literal list otherwise;
+ * - a literal list past PVE's 512 characters becomes an IP set of its own holding that family
+ *   only (`<rule>-src-v4`, `<rule>-<role>-dst-v6`), which pins the rule just as well;
  * - when both families come out the same without a literal, one rule serves both; otherwise a
  *   rule without a literal is pinned to its family by writing its own end literally, so it never
  *   matches the other family (never broader than the ruleset).
@@ -19,6 +20,7 @@
  * more rules), and one rule per ICMP type (PVE takes one type name per rule).
  */
 import {
+  emptySet,
   intersectSets,
   isSubset,
   protocolFamily,
@@ -27,8 +29,8 @@ import {
   V4_MAX,
   V6_MAX,
   type AddressRanges,
-  type AddressSet,
   type Family,
+  type Role,
   type Rule,
   type ServiceEntry,
 } from '../../ir/index.js';
@@ -42,8 +44,11 @@ export interface Names {
   readonly ipset: (name: string) => string;
   /** Zones and roles a rule refers to by IP set. */
   readonly used: Set<string>;
-  /** A cluster IP set for a rule's peer addresses of one family too long for a literal list. */
-  readonly peerSet: (rule: Rule, side: 'source' | 'dest', family: Family, cidrs: readonly string[]) => string;
+  /**
+   * A cluster IP set for addresses of one family too long for a literal list: a rule's peer, or
+   * (with `role`) the part of a role a rule covers. Returns its name.
+   */
+  readonly ruleSet: (rule: Rule, side: 'source' | 'dest', family: Family, cidrs: readonly string[], role?: string) => string;
 }
 
 type Fields = Omit<PveRule, 'type' | 'action' | 'enable' | 'comment'>;
@@ -55,13 +60,24 @@ const FULL: Record<Family, AddressRanges> = { 4: [[0, V4_MAX]], 6: [[0n, V6_MAX]
 export function directionRules(
   rule: Rule,
   direction: 'in' | 'out',
-  role: AddressSet,
+  role: Role,
   names: Names,
 ): { rules: PveRule[] } | { why: string } {
+  const roleSet = role.addresses ?? emptySet;
   const ownEnd = direction === 'in' ? rule.destination : rule.source;
   const peerEnd = direction === 'in' ? rule.source : rule.destination;
-  const mine = intersectSets(ownEnd.addresses, role);
-  const relevant = ([4, 6] as const).filter((f) => rangesOf(role, f).length > 0);
+  const mine = intersectSets(ownEnd.addresses, roleSet);
+  const relevant = ([4, 6] as const).filter((f) => rangesOf(roleSet, f).length > 0);
+  const ownSide = direction === 'in' ? 'dest' : 'source';
+  const peerSide = direction === 'in' ? 'source' : 'dest';
+  // A literal list of one family, or past 512 characters an IP set of that family only: either
+  // pins the rule to the family.
+  const literal = (family: Family, ranges: AddressRanges, owner?: string): Spec => {
+    const cidrs = pveCidrs(family, ranges);
+    const text = cidrs.join(',');
+    if (text.length <= ADDRESS_SPEC_MAX) return { text, literal: true };
+    return { text: `+dc/${names.ruleSet(rule, owner === undefined ? peerSide : ownSide, family, cidrs, owner)}`, literal: true };
+  };
   const families: { family: Family; own: Spec; ownLiteral: Spec; peer: Spec; services: Services }[] = [];
   for (const family of relevant) {
     const ownRanges = rangesOf(mine, family);
@@ -71,23 +87,15 @@ export function directionRules(
       ? 'any'
       : rule.services.entries.filter((e) => (protocolFamily(e.protocol) ?? family) === family);
     if (services !== 'any' && services.length === 0) continue;
-    const ownLiteral = literalSpec(family, ownRanges);
-    if (typeof ownLiteral === 'string') return { why: ownLiteral };
-    const own = isSubset(rangesOf(role, family), ownRanges) ? { literal: false } : ownLiteral;
+    const ownLiteral = literal(family, ownRanges, role.name);
+    const own = isSubset(rangesOf(roleSet, family), ownRanges) ? { literal: false } : ownLiteral;
     const only = peerEnd.terms.length === 1 && peerEnd.except.length === 0 ? peerEnd.terms[0] : undefined;
-    let peer: Spec | string;
+    let peer: Spec;
     if (rangesEqual(peerRanges, FULL[family])) peer = { literal: false };
     else if (only && (only.kind === 'zone' || only.kind === 'role')) {
       names.used.add(only.name);
       peer = { text: `+dc/${names.ipset(only.name)}`, literal: false };
-    } else {
-      peer = literalSpec(family, peerRanges);
-      // Too long for a literal list: an IP set of this family only, which pins the rule as well.
-      if (typeof peer === 'string') {
-        const side = direction === 'in' ? 'source' : 'dest';
-        peer = { text: `+dc/${names.peerSet(rule, side, family, pveCidrs(family, peerRanges))}`, literal: true };
-      }
-    }
+    } else peer = literal(family, peerRanges);
     families.push({ family, own, ownLiteral, peer, services });
   }
 
@@ -122,14 +130,6 @@ export function directionRules(
     }
   }
   return { rules: out };
-}
-
-function literalSpec(family: Family, ranges: AddressRanges): Spec | string {
-  const text = pveCidrs(family, ranges).join(',');
-  if (text.length > ADDRESS_SPEC_MAX) {
-    return `its address list ${pveCidrs(family, ranges).slice(0, 2).join(',')},... is longer than the ${ADDRESS_SPEC_MAX} characters PVE allows`;
-  }
-  return { text, literal: true };
 }
 
 function merge(a: readonly ServiceEntry[], b: readonly ServiceEntry[]): ServiceEntry[] {
