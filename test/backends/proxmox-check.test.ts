@@ -71,6 +71,11 @@ const cases: readonly Case[] = [
     message: /cannot express rule "r": PVE has no name for icmp type 15/,
   },
   {
+    name: 'every ICMP type, as a range, is ICMP without a type',
+    source: 'role cp = 10.0.1.0/24\nr allow any -> cp icmp/0-255, icmpv6/0-255\ntarget proxmox { vms.cp = [101] }\n',
+    diagnostics: [],
+  },
+  {
     name: 'a protocol outside /etc/protocols',
     source: 'role cp = 10.0.1.0/24\nr allow any -> cp proto/200\ntarget proxmox { vms.cp = [101] }\n',
     diagnostics: [{ code: 'PAL6002', line: 2, column: 1 }],

@@ -144,7 +144,8 @@ function serviceFields(services: Services): Fields[] | string {
   for (const e of services) {
     const proto = protocolField(e.protocol);
     if (proto === undefined) return `protocol ${e.protocol} has no name in /etc/protocols, which PVE checks protocols against`;
-    if (e.ports === undefined) out.push({ proto });
+    const allTypes = protocolFamily(e.protocol) !== undefined && e.ports?.length === 1 && e.ports[0]![0] === 0 && e.ports[0]![1] === 255;
+    if (e.ports === undefined || allTypes) out.push({ proto });
     else if (DPORT_PROTOCOLS.has(e.protocol)) out.push(...dportChunks(e.ports).map((dport) => ({ proto, dport })));
     else if (protocolFamily(e.protocol) !== undefined) {
       for (const [lo, hi] of e.ports) {
