@@ -5,6 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { resolveOptions } from '../../src/backends/options.js';
+import { defineBackend } from '../../src/backends/types.js';
+import { SourceFile, type Diagnostic } from '../../src/diagnostics/index.js';
+import type { OptionValue } from '../../src/ir/index.js';
 import { getBackend } from '../../src/backends/index.js';
 import { pveName } from '../../src/backends/proxmox/names.js';
 import { compileText, data, type DiagnosticData } from '../helpers.js';
@@ -123,5 +126,30 @@ describe('names and option values', () => {
     const backend = getBackend('proxmox');
     const values = resolveOptions(backend, { name: 'proxmox', options: [], span: undefined!, nameSpan: undefined! }, [], ['cp']);
     expect(values).toEqual({ 'vms.<role>': {}, enable_datacenter: false, node: 'localhost', guest: 'qemu', nic: 'net0', nic_firewall: false });
+  });
+
+  it('checks list(int) options: bracketed lists, comma-separated text, bounds', () => {
+    const backend = defineBackend({
+      id: 'fake',
+      description: 'a backend with a list option',
+      capabilities: { ordered: true, deny: true, egress: true, ipv6: true, icmpTypes: true, stateful: true, needsRoleAddresses: false, artifacts: '' },
+      options: { ports: { type: 'list(int)', default: [22], min: 1, max: 65535, description: 'ports' } },
+      check: () => [],
+      emit: () => [],
+    });
+    const span = new SourceFile('t.pal', 'x').span(0, 1);
+    const block = (value: OptionValue) => ({ name: 'fake', span, nameSpan: span, options: [{ key: 'ports', value, span }] });
+    const resolve = (value: OptionValue) => {
+      const diagnostics: Diagnostic[] = [];
+      return { values: resolveOptions(backend, block(value), diagnostics), codes: diagnostics.map((d) => d.code) };
+    };
+    expect(resolveOptions(backend, undefined, [])).toEqual({ ports: [22] });
+    expect(resolve({ kind: 'list', items: [{ kind: 'int', value: 80 }, { kind: 'int', value: 443 }] })).toEqual({ values: { ports: [80, 443] }, codes: [] });
+    expect(resolve({ kind: 'text', text: '80,443' })).toEqual({ values: { ports: [80, 443] }, codes: [] });
+    expect(resolve({ kind: 'text', text: '' })).toEqual({ values: { ports: [] }, codes: [] });
+    expect(resolve({ kind: 'int', value: 8080 })).toEqual({ values: { ports: [8080] }, codes: [] });
+    expect(resolve({ kind: 'list', items: [{ kind: 'int', value: 0 }] }).codes).toEqual(['PAL4011']);
+    expect(resolve({ kind: 'list', items: [{ kind: 'string', value: '80' }] }).codes).toEqual(['PAL4011']);
+    expect(resolve({ kind: 'text', text: '80,,443' }).codes).toEqual(['PAL4011']);
   });
 });
