@@ -78,7 +78,7 @@ export function directionRules(
     if (text.length <= ADDRESS_SPEC_MAX) return { text, literal: true };
     return { text: `+dc/${names.ruleSet(rule, owner === undefined ? peerSide : ownSide, family, cidrs, owner)}`, literal: true };
   };
-  const families: { family: Family; own: Spec; ownLiteral: Spec; peer: Spec; services: Services }[] = [];
+  const families: { family: Family; own: Spec; ownRanges: AddressRanges; peer: Spec; services: Services }[] = [];
   for (const family of relevant) {
     const ownRanges = rangesOf(mine, family);
     const peerRanges = rangesOf(peerEnd.addresses, family);
@@ -87,8 +87,7 @@ export function directionRules(
       ? 'any'
       : rule.services.entries.filter((e) => (protocolFamily(e.protocol) ?? family) === family);
     if (services !== 'any' && services.length === 0) continue;
-    const ownLiteral = literal(family, ownRanges, role.name);
-    const own = isSubset(rangesOf(roleSet, family), ownRanges) ? { literal: false } : ownLiteral;
+    const own = isSubset(rangesOf(roleSet, family), ownRanges) ? { literal: false } : literal(family, ownRanges, role.name);
     const only = peerEnd.terms.length === 1 && peerEnd.except.length === 0 ? peerEnd.terms[0] : undefined;
     let peer: Spec;
     if (rangesEqual(peerRanges, FULL[family])) peer = { literal: false };
@@ -96,7 +95,7 @@ export function directionRules(
       names.used.add(only.name);
       peer = { text: `+dc/${names.ipset(only.name)}`, literal: false };
     } else peer = literal(family, peerRanges);
-    families.push({ family, own, ownLiteral, peer, services });
+    families.push({ family, own, ownRanges, peer, services });
   }
 
   const [a, b] = families;
@@ -106,7 +105,7 @@ export function directionRules(
   } else {
     for (const f of families) {
       const pinned = f.own.literal || f.peer.literal || relevant.length === 1;
-      specs.push({ own: pinned ? f.own : f.ownLiteral, peer: f.peer, services: f.services });
+      specs.push({ own: pinned ? f.own : literal(f.family, f.ownRanges, role.name), peer: f.peer, services: f.services });
     }
   }
 
