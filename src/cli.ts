@@ -381,7 +381,8 @@ function runTargets(args: ParsedArgs, line: CommandLine, io: Io): number {
   for (const b of Object.values(backends)) {
     io.out(`\n${b.id}: ${b.description}\n`);
     for (const [key, spec] of Object.entries(b.options)) {
-      io.out(`  ${b.id}.${key} (${spec.type}, default ${JSON.stringify(spec.default)}): ${spec.description}\n`);
+      const fallback = 'default' in spec ? `, default ${JSON.stringify(spec.default)}` : '';
+      io.out(`  ${b.id}.${key} (${spec.type}${fallback}): ${spec.description}\n`);
     }
   }
   return 0;

@@ -53,18 +53,20 @@ export function compile(input: RulesetInput & { readonly target: TargetId }): Co
   const ir = analyzed.ir;
   const backend = getBackend(input.target);
   const diagnostics = [...analyzed.diagnostics];
-  const options = resolveOptions(backend, targetBlock(ir, backend.id), diagnostics);
+  const options = resolveOptions(backend, targetBlock(ir, backend.id), diagnostics, roleNames(ir));
   diagnostics.push(...backend.check(ir, options));
   if (hasErrors(diagnostics)) return { diagnostics };
   return { artifacts: backend.emit(ir, options), diagnostics };
 }
+
+const roleNames = (ir: Ruleset): string[] => ir.roles.map((r) => r.name);
 
 /** Every `target` block must name a known target and use only its options. */
 function checkTargetBlocks(ir: Ruleset): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const block of ir.targets) {
     if (isTargetId(block.name)) {
-      resolveOptions(getBackend(block.name), block, diagnostics);
+      resolveOptions(getBackend(block.name), block, diagnostics, roleNames(ir));
     } else {
       const known = Object.keys(backends);
       diagnostics.push(

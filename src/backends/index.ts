@@ -10,6 +10,8 @@ import { opnsense } from './opnsense/index.js';
 import { pfsense } from './pfsense/index.js';
 import { talos } from './talos/index.js';
 import { talosNft } from './talos-nft/index.js';
+import { proxmox } from './proxmox/index.js';
+import { proxmoxFw } from './proxmox-fw/index.js';
 import type { Backend, OptionSpecs } from './types.js';
 
 // Option types differ per backend; the registry only needs the shape.
@@ -25,6 +27,8 @@ export const backends = {
   opnsense,
   talos,
   'talos-nft': talosNft,
+  proxmox,
+  'proxmox-fw': proxmoxFw,
 } satisfies Record<string, AnyBackend>;
 
 export type TargetId = keyof typeof backends;

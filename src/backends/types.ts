@@ -34,13 +34,27 @@ export interface Capabilities {
 export type OptionSpec =
   | { readonly type: 'string'; readonly default: string; readonly pattern?: RegExp; readonly description: string }
   | { readonly type: 'bool'; readonly default: boolean; readonly description: string }
-  | { readonly type: 'int'; readonly default: number; readonly min: number; readonly max: number; readonly description: string };
+  | { readonly type: 'int'; readonly default: number; readonly min: number; readonly max: number; readonly description: string }
+  | { readonly type: 'list(int)'; readonly default: readonly number[]; readonly min: number; readonly max: number; readonly description: string }
+  /**
+   * A family of keys `PREFIX.<role>`, one per declared role (e.g. `vms.<role>` = `vms.controlplane`);
+   * the spec's own key is written `PREFIX.<role>`, and its value maps role names to integer lists.
+   */
+  | { readonly type: 'role-list(int)'; readonly min: number; readonly max: number; readonly description: string };
 
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
 /** The resolved value of each option: from the target block, `--set target.key=...`, or the default. */
 export type OptionValues<S extends OptionSpecs> = {
-  readonly [K in keyof S]: S[K] extends { type: 'string' } ? string : S[K] extends { type: 'bool' } ? boolean : number;
+  readonly [K in keyof S]: S[K] extends { type: 'string' }
+    ? string
+    : S[K] extends { type: 'bool' }
+      ? boolean
+      : S[K] extends { type: 'list(int)' }
+        ? readonly number[]
+        : S[K] extends { type: 'role-list(int)' }
+          ? Readonly<Record<string, readonly number[]>>
+          : number;
 };
 
 /** A file of a deployed or compiled artifact, for a reader. */

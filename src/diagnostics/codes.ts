@@ -89,6 +89,12 @@ export const messages = {
   PAL6201: (target: string, what: string, why: string) => `the ${target} target cannot express ${what}: ${why}`,
   PAL6202: (target: string, what: string, why: string, option: string) =>
     `${what} is not enforced as written by the ${target} target (accepted by ${option}): ${why}`,
+  // proxmox and proxmox-fw (PAL6500-PAL6599)
+  PAL6501: (target: string, role: string) =>
+    `role ${q(role)} has no VMs: the ${target} target writes its security group but attaches it to no VM (set vms.${role} = [...])`,
+  PAL6502: (kind: string, a: string, b: string, pve: string) =>
+    `${kind} ${q(a)} and ${q(b)} both become the Proxmox name ${q(pve)}; rename one of them`,
+  PAL6503: (vm: number, a: string, b: string) => `VM ${vm} is listed for roles ${q(a)} and ${q(b)}; a VM holds one role`,
 
   // lint findings
   PAL8002: (rule: string, by: string) => `rule ${q(rule)} is shadowed: every packet it matches is decided earlier, by ${by}`,
