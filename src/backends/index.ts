@@ -2,6 +2,7 @@
  * The registry of targets: one line per backend. `palisade targets` lists it, and a test checks
  * that every target here has goldens for every ruleset and a section in the docs.
  */
+import { aws } from './aws/index.js';
 import { nftables } from './nftables/index.js';
 import type { Backend, OptionSpecs } from './types.js';
 
@@ -11,6 +12,7 @@ type AnyBackend = Backend<any>;
 
 export const backends = {
   nftables,
+  aws,
 } satisfies Record<string, AnyBackend>;
 
 export type TargetId = keyof typeof backends;

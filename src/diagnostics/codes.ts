@@ -75,6 +75,13 @@ export const messages = {
   PAL6005: (target: string, what: string) => `${what} is not modelled by the ${target} reader, so the file cannot be compared exactly`,
   PAL6006: (target: string, why: string) => `${target}: ${why}`,
 
+  // AWS security groups (targets aws, terraform, cloudformation)
+  PAL6101: (role: string, count: number, direction: string, family: string, limit: number) =>
+    `the security group of role ${q(role)} needs ${count} ${direction} ${family} rules, more than the limit of ${limit} per group`,
+  PAL6102: (rule: string, why: string) => `the description of rule ${q(rule)} cannot be a security-group rule description: ${why}`,
+  PAL6103: (role: string, name: string, why: string) => `role ${q(role)} cannot be a security group named ${q(name)}: ${why}`,
+  PAL6104: (target: string, why: string) => `the ${target} target cannot express this ruleset: ${why}`,
+
   // lint findings
   PAL8002: (rule: string, by: string) => `rule ${q(rule)} is shadowed: every packet it matches is decided earlier, by ${by}`,
   PAL8003: (rule: string, by: string) => `rule ${q(rule)} is redundant: without it, its packets are decided the same way by ${by}`,
