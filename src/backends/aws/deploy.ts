@@ -5,15 +5,15 @@
  * resolves (jq `--arg`, never text substitution). The script:
  *
  * - finds each group by name and VPC, creating it when it is missing;
- * - revokes AWS's default allow-all egress where the ruleset restricts egress;
- * - authorizes each atomic rule on its own, so a rule that already exists
- *   (`InvalidPermission.Duplicate`) leaves the others to be added.
+ * - reads each group's rules once and authorizes, in one request per direction, only the atomic
+ *   rules it lacks (a second run sends no request that changes anything);
+ * - revokes AWS's default allow-all egress where the ruleset does not allow all egress.
  *
  * It adds and never removes rules: rules deployed earlier and no longer in the ruleset stay until
  * revoked (`palisade diff` against `describe-security-groups` shows them).
  */
 import { quote } from 'shell-quote';
-import { authorizePayload, createPayload } from './print.js';
+import { createPayload, rulesPayload } from './print.js';
 import type { SgModel } from './model.js';
 
 const PRELUDE = String.raw`set -euo pipefail
@@ -69,17 +69,41 @@ payload() {
     '.GroupId = $ids[$name] | .IpPermissions[].UserIdGroupPairs[]?.GroupId |= $ids[.]' <<<"$2"
 }
 
-# revoke_default_egress NAME: removes the allow-all egress AWS gives every new group.
-revoke_default_egress() {
-  local all4='{"IpPermissions":[{"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0/0"}]}]}'
-  local all6='{"IpPermissions":[{"IpProtocol":"-1","Ipv6Ranges":[{"CidrIpv6":"::/0"}]}]}'
-  tolerate InvalidPermission.NotFound revoke-security-group-egress --cli-input-json "$(payload "$1" "$all4")"
-  tolerate InvalidPermission.NotFound revoke-security-group-egress --cli-input-json "$(payload "$1" "$all6")"
-}
+# The atomic rules of a list of IpPermissions, as [protocol, from, to, kind, peer] keys.
+ATOMS='def atoms: . as $p | (if $p.IpProtocol == "-1" then [null, null] else [$p.FromPort, $p.ToPort] end) as $ports
+  | [(($p.IpRanges // [])[] | ["ipv4", .CidrIp]), (($p.Ipv6Ranges // [])[] | ["ipv6", .CidrIpv6]), (($p.UserIdGroupPairs // [])[] | ["group", .GroupId])]
+  | map([$p.IpProtocol] + $ports + .);'
 
-# authorize ingress|egress NAME JSON: adds one rule unless it exists.
-authorize() {
-  tolerate InvalidPermission.Duplicate "authorize-security-group-$1" --cli-input-json "$(payload "$2" "$3")"
+# sync NAME INGRESS_JSON EGRESS_JSON: authorizes the rules group NAME lacks (one request per
+# direction, only the missing rules), and revokes AWS's default allow-all egress where the
+# ruleset does not allow all egress.
+sync() {
+  local name="$1" group id want have missing
+  id="$(jq -r --arg name "$name" '.[$name]' <<<"$IDS")"
+  group="$(ec2 describe-security-groups --group-ids "$id" --query 'SecurityGroups[0]' --output json)"
+  for direction in ingress egress; do
+    if [[ "$direction" == ingress ]]; then
+      want="$(payload "$name" "$2")"
+      have="$(jq -c '.IpPermissions // []' <<<"$group")"
+    else
+      want="$(payload "$name" "$3")"
+      have="$(jq -c '.IpPermissionsEgress // []' <<<"$group")"
+      # AWS's default egress, where the ruleset does not allow it.
+      for stale in '{"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0/0"}]}' '{"IpProtocol":"-1","Ipv6Ranges":[{"CidrIpv6":"::/0"}]}'; do
+        if jq -e --argjson p "$stale" --argjson have "$have" "$ATOMS"' ($p | atoms[0]) as $k
+            | any($have[] | atoms[]; . == $k) and (any(.IpPermissions[] | atoms[]; . == $k) | not)' <<<"$want" >/dev/null; then
+          ec2 revoke-security-group-egress --group-id "$id" --ip-permissions "[$stale]" >/dev/null
+          echo "revoked the default egress $stale of $name" >&2
+        fi
+      done
+    fi
+    missing="$(jq -c --argjson have "$have" "$ATOMS"' [$have[] | atoms[]] as $keys
+      | .IpPermissions |= map(select((atoms[0]) as $k | any($keys[]; . == $k) | not))' <<<"$want")"
+    if [[ "$(jq '.IpPermissions | length' <<<"$missing")" -gt 0 ]]; then
+      tolerate InvalidPermission.Duplicate "authorize-security-group-$direction" --cli-input-json "$missing"
+      echo "$name: authorized $(jq '.IpPermissions | length' <<<"$missing") $direction rules" >&2
+    fi
+  done
 }
 `;
 
@@ -87,14 +111,8 @@ export function deployScript(model: SgModel, prefix: string, header: readonly st
   const lines = ['#!/usr/bin/env bash', ...header.map((h) => `# ${h}`), '#', '# Usage: VPC_ID=vpc-... ./deploy.sh   (AWS_ENDPOINT_URL, AWS_REGION and credentials as for the aws CLI)', PRELUDE];
   lines.push('# Groups');
   for (const g of model.groups) lines.push(quote(['ensure_group', g.name, createPayload(g)]));
-  for (const g of model.groups) {
-    const allEgress = g.egress.some((r) => r.protocol === '-1' && r.peer.kind === 'ipv4' && r.peer.cidr === '0.0.0.0/0');
-    lines.push('', `# ${g.name}`);
-    if (!allEgress) lines.push(quote(['revoke_default_egress', g.name]));
-    for (const r of [...g.ingress, ...g.egress]) {
-      lines.push(quote(['authorize', r.direction, g.name, authorizePayload(r, prefix)]));
-    }
-  }
+  lines.push('', '# Rules (IpPermissions of one atomic rule each: a protocol/port key and one source)');
+  for (const g of model.groups) lines.push(quote(['sync', g.name, rulesPayload(g.ingress, prefix), rulesPayload(g.egress, prefix)]));
   lines.push('', 'echo "security groups: $IDS"', '');
   return lines.join('\n');
 }

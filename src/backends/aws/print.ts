@@ -64,7 +64,7 @@ export function createPayload(group: SecurityGroup): string {
   );
 }
 
-/** authorize-security-group-* input for one atomic rule; group pairs hold group names to resolve. */
-export function authorizePayload(rule: SgRule, prefix: string): string {
-  return stableJson({ IpPermissions: [ipPermission([rule], (role) => ({ GroupId: `${prefix}${role}` }))] }, undefined);
+/** authorize-security-group-* input: one IpPermission per atomic rule; group pairs hold group names to resolve. */
+export function rulesPayload(rules: readonly SgRule[], prefix: string): string {
+  return stableJson({ IpPermissions: rules.map((r) => ipPermission([r], (role) => ({ GroupId: `${prefix}${role}` }))) }, undefined);
 }
