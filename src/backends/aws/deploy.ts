@@ -70,7 +70,7 @@ payload() {
 }
 
 # The atomic rules of a list of IpPermissions, as [protocol, from, to, kind, peer] keys.
-ATOMS='def atoms: . as $p | (if $p.IpProtocol == "-1" then [null, null] else [$p.FromPort, $p.ToPort] end) as $ports
+ATOMS='def atoms: . as $p | (if ($p.IpProtocol | IN("tcp", "udp", "icmp", "icmpv6")) then [$p.FromPort, $p.ToPort] else [null, null] end) as $ports
   | [(($p.IpRanges // [])[] | ["ipv4", .CidrIp]), (($p.Ipv6Ranges // [])[] | ["ipv6", .CidrIpv6]), (($p.UserIdGroupPairs // [])[] | ["group", .GroupId])]
   | map([$p.IpProtocol] + $ports + .);'
 

@@ -15,8 +15,9 @@ function sortKeys(value: Json): Json {
   return value;
 }
 
-export function stableJson(value: Json, indent: number | undefined = 2): string {
-  return JSON.stringify(sortKeys(value), null, indent) + (indent === undefined ? '' : '\n');
+/** Indented with a final newline (a file), or `compact` on one line (a shell word). */
+export function stableJson(value: Json, compact = false): string {
+  return compact ? JSON.stringify(sortKeys(value)) : JSON.stringify(sortKeys(value), null, 2) + '\n';
 }
 
 export type { Json };

@@ -60,11 +60,11 @@ export function createPayload(group: SecurityGroup): string {
       Description: group.description,
       TagSpecifications: [{ ResourceType: 'security-group', Tags: groupTags(group) }],
     },
-    undefined,
+    true,
   );
 }
 
 /** authorize-security-group-* input: one IpPermission per atomic rule; group pairs hold group names to resolve. */
 export function rulesPayload(rules: readonly SgRule[], prefix: string): string {
-  return stableJson({ IpPermissions: rules.map((r) => ipPermission([r], (role) => ({ GroupId: `${prefix}${role}` }))) }, undefined);
+  return stableJson({ IpPermissions: rules.map((r) => ipPermission([r], (role) => ({ GroupId: `${prefix}${role}` }))) }, true);
 }

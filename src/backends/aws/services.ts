@@ -2,7 +2,8 @@
  * Protocols and ports between palisade's service sets and EC2's (IpProtocol, FromPort, ToPort)
  * conventions, both ways: `-1` is every protocol (no ports); tcp and udp carry a port range
  * (0-65535 is all of them); icmp and icmpv6 carry the type in FromPort and the code in ToPort
- * (-1 for all); any other protocol number matches all of its packets.
+ * (-1 for all); any other protocol number matches all of its packets (written with -1/-1,
+ * which EC2 accepts and ignores; Terraform leaves them out).
  */
 import { protocolName, type ServiceSet } from '../../ir/index.js';
 import type { Range } from '../../ir/intervals.js';
@@ -50,7 +51,8 @@ export function portKeys(protocol: number, ranges: readonly Range<number>[] | un
   if (ranges && protocol === 132 && !(ranges.length === 1 && ranges[0]![0] <= 1 && ranges[0]![1] === 65535)) {
     return 'security groups filter ports only for tcp and udp; for SCTP a rule opens every port';
   }
-  return [{ protocol: name }];
+  // Any other protocol has no ports; EC2 (and CloudFormation) take -1/-1 for "all".
+  return [{ protocol: name, fromPort: -1, toPort: -1 }];
 }
 
 /**
