@@ -106,6 +106,7 @@ export function grantEntries(grants: readonly Grant[], ctx: EntryContext): { ent
 
   const entries: Entry[] = [];
   const seen = new Set<string>();
+  const reported = new Set<Rule | undefined>();
   const push = (e: Entry): void => {
     const k = entryKey(e);
     if (seen.has(k)) return;
@@ -121,6 +122,8 @@ export function grantEntries(grants: readonly Grant[], ctx: EntryContext): { ent
       for (const [protocol, ranges] of [...protos].sort((a, b) => a[0] - b[0])) {
         const keys = portKeys(protocol, ranges.length === 0 ? undefined : merge(ranges));
         if (typeof keys === 'string') {
+          if (reported.has(rule)) continue;
+          reported.add(rule);
           diagnostics.push(error('PAL6002', rule?.span ?? ctx.defaultSpan, ctx.target, rule?.name ?? `default ${ctx.direction} allow`, keys));
           continue;
         }
