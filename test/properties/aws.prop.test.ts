@@ -39,7 +39,7 @@ const toPacket = (p: Pkt): Packet => {
 const withoutDescriptions = (items: readonly Item[]): Item[] =>
   items.map((i) =>
     i.t === 'rule'
-      ? { ...i, rule: { ...i.rule, desc: undefined } }
+      ? { ...i, rule: (({ desc: _, ...rest }) => rest)(i.rule) }
       : { ...i, then: withoutDescriptions(i.then), ...(i.else ? { else: withoutDescriptions(i.else) } : {}) },
   );
 const awsModelArb: fc.Arbitrary<Model> = fc.tuple(modelArb, fc.boolean(), fc.boolean()).map(([m, opaque, plain]) => ({
