@@ -4,6 +4,7 @@
  */
 import { aws } from './aws/index.js';
 import { nftables } from './nftables/index.js';
+import { terraform } from './terraform/index.js';
 import type { Backend, OptionSpecs } from './types.js';
 
 // Option types differ per backend; the registry only needs the shape.
@@ -13,6 +14,7 @@ type AnyBackend = Backend<any>;
 export const backends = {
   nftables,
   aws,
+  terraform,
 } satisfies Record<string, AnyBackend>;
 
 export type TargetId = keyof typeof backends;

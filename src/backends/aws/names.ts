@@ -16,6 +16,7 @@ export interface Described extends Entry {
 
 export function peerToken(peer: SgPeer): string {
   if (peer.kind === 'group') return peer.role;
+  if (peer.cidr === '0.0.0.0/0' || peer.cidr === '::/0') return `${peer.kind}-any`;
   return peer.cidr.replace(/[.:/]/g, '-');
 }
 
