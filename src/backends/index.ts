@@ -3,6 +3,7 @@
  * that every target here has goldens for every ruleset and a section in the docs.
  */
 import { aws } from './aws/index.js';
+import { cloudformation } from './cloudformation/index.js';
 import { nftables } from './nftables/index.js';
 import { terraform } from './terraform/index.js';
 import type { Backend, OptionSpecs } from './types.js';
@@ -15,6 +16,7 @@ export const backends = {
   nftables,
   aws,
   terraform,
+  cloudformation,
 } satisfies Record<string, AnyBackend>;
 
 export type TargetId = keyof typeof backends;
