@@ -10,7 +10,7 @@
  * permits there, and every description, name and per-group rule count is checked against AWS's
  * limits, as positioned errors.
  */
-import { error, type Diagnostic, type Span } from '../../diagnostics/index.js';
+import { error, withExtras, type Diagnostic, type Span } from '../../diagnostics/index.js';
 import { unionSets, type Direction, type Role, type Rule, type Ruleset } from '../../ir/index.js';
 import { grantServices, roleGrants, roleSet, rulesetUniverse, type Grant } from '../allow-only.js';
 import { entriesPackets, grantEntries, packetsAt, type Entry, type EntryContext } from './entries.js';
@@ -103,7 +103,9 @@ function checkQuota(entries: readonly Entry[], role: Role, direction: Direction,
   for (const family of ['ipv4', 'ipv6'] as const) {
     const count = groups + entries.filter((e) => e.peer.kind === family).length;
     if (count > limit) {
-      diagnostics.push(error('PAL6101', role.span as Span, role.name, count, direction === 'ingress' ? 'inbound' : 'outbound', family === 'ipv4' ? 'IPv4' : 'IPv6', limit));
+      const d = error('PAL6101', role.span as Span, role.name, count, direction === 'ingress' ? 'inbound' : 'outbound', family === 'ipv4' ? 'IPv4' : 'IPv6', limit);
+      const hint = `each CIDR, port range, ICMP type and group reference is one rule (group references count for IPv4 and IPv6); merge adjacent CIDRs or ports in the ruleset, or, if your account's quota is higher, raise the \`max_rules\` option (rules per group times groups per interface may not exceed 1000)`;
+      diagnostics.push(withExtras(d, { hint }));
     }
   }
 }

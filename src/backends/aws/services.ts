@@ -74,7 +74,7 @@ export function keyServices(key: PortKey): ServiceSet | string {
   }
   if (protocol === 1 || protocol === 58) {
     if (from === undefined || from === -1) return { any: false, entries: [{ protocol }] };
-    if (to !== -1 && to !== undefined) return `an ICMP code (type ${from} code ${to}): palisade filters ICMP types only`;
+    if (to !== -1 && to !== undefined) return `an ICMP code (type ${from} code ${to})`;
     if (from < 0 || from > 255) return `ICMP type ${from}`;
     return { any: false, entries: [{ protocol, ports: [[from, from]] }] };
   }
