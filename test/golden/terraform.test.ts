@@ -1,6 +1,7 @@
 /**
  * terraform output for every ruleset, as whole-file goldens (update with `vitest -u`), each
- * accepted by the real `terraform fmt -check` (which parses it). The provider cannot be
+ * accepted by the real `terraform fmt -check` (which parses it) and loaded as a configuration by
+ * `terraform providers` (block structure, duplicate resource names). The provider cannot be
  * downloaded here, so `terraform validate` is not run; the resources are those the aws target's
  * round trip proves (same lowering).
  */
@@ -47,6 +48,13 @@ describe.each(goldenCases)('terraform: $name', ({ name, file, set }) => {
     await expect(tf).toMatchFileSnapshot(`terraform/${name}/main.tf`);
     const r = terraformFmtCheck(readFileSync(`test/golden/terraform/${name}/main.tf`, 'utf8'), name);
     expect(r.output.replace(/There are some problems[\s\S]*?╵\n*/g, '')).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('main.tf loads as a Terraform configuration (terraform providers)', () => {
+    const r = spawnSync('terraform', ['-chdir=' + path.join(work, name), 'providers'], { encoding: 'utf8', env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null' } });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('provider[registry.terraform.io/hashicorp/aws]');
     expect(r.status).toBe(0);
   });
 });

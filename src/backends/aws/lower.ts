@@ -70,7 +70,9 @@ export function lowerGroups(ir: Ruleset, options: SgOptions, target: string): { 
     };
     rawGroups.push({ role, ingress: side('ingress'), egress: side('egress') });
   }
-  for (const rule of ir.rules) {
+  // Only the rules that become security-group rules need an AWS description.
+  const used = new Set(rawGroups.flatMap((g) => [...g.ingress, ...g.egress].flatMap((e) => (e.rule ? [e.rule] : []))));
+  for (const rule of ir.rules.filter((r) => used.has(r))) {
     const text = describe(rule);
     if (text.length > 255) diagnostics.push(error('PAL6102', rule.span, rule.name, `it has ${text.length} characters; AWS allows at most 255`));
     const bad = [...text].find((c) => !DESCRIPTION.test(c));
