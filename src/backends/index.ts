@@ -3,15 +3,18 @@
  * that every target here has goldens for every ruleset and a section in the docs.
  */
 import { arista } from './arista/index.js';
+import { aws } from './aws/index.js';
 import { cisco } from './cisco/index.js';
+import { cloudformation } from './cloudformation/index.js';
 import { nftables } from './nftables/index.js';
 import { nxos } from './nxos/index.js';
 import { opnsense } from './opnsense/index.js';
 import { pfsense } from './pfsense/index.js';
-import { talos } from './talos/index.js';
-import { talosNft } from './talos-nft/index.js';
-import { proxmox } from './proxmox/index.js';
 import { proxmoxFw } from './proxmox-fw/index.js';
+import { proxmox } from './proxmox/index.js';
+import { talosNft } from './talos-nft/index.js';
+import { talos } from './talos/index.js';
+import { terraform } from './terraform/index.js';
 import type { Backend, OptionSpecs } from './types.js';
 
 // Option types differ per backend; the registry only needs the shape.
@@ -20,13 +23,16 @@ type AnyBackend = Backend<any>;
 
 export const backends = {
   nftables,
+  aws,
+  terraform,
+  cloudformation,
+  talos,
+  'talos-nft': talosNft,
+  pfsense,
+  opnsense,
   cisco,
   arista,
   nxos,
-  pfsense,
-  opnsense,
-  talos,
-  'talos-nft': talosNft,
   proxmox,
   'proxmox-fw': proxmoxFw,
 } satisfies Record<string, AnyBackend>;

@@ -95,6 +95,12 @@ export const messages = {
   PAL6502: (kind: string, a: string, b: string, pve: string) =>
     `${kind} ${q(a)} and ${q(b)} both become the Proxmox name ${q(pve)}; rename one of them`,
   PAL6503: (vm: number, a: string, b: string) => `VM ${vm} is listed for roles ${q(a)} and ${q(b)}; a VM holds one role`,
+  // AWS security groups (targets aws, terraform, cloudformation)
+  PAL6101: (role: string, count: number, direction: string, family: string, limit: number) =>
+    `the security group of role ${q(role)} needs ${count} ${direction} ${family} rules, more than the limit of ${limit} per group`,
+  PAL6102: (rule: string, why: string) => `the description of rule ${q(rule)} cannot be a security-group rule description: ${why}`,
+  PAL6103: (role: string, name: string, why: string) => `role ${q(role)} cannot be a security group named ${q(name)}: ${why}`,
+  PAL6104: (target: string, why: string) => `the ${target} target cannot express this ruleset: ${why}`,
 
   // lint findings
   PAL8002: (rule: string, by: string) => `rule ${q(rule)} is shadowed: every packet it matches is decided earlier, by ${by}`,

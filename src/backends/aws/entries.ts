@@ -1,0 +1,157 @@
+/**
+ * Grants (allow-only.ts) for one role and direction → atomic security-group rules.
+ *
+ * Peers become sources: an address-less role is a reference to its group; a role with addresses
+ * that the rule names, and whose addresses the grant covers whole, is a reference too (under
+ * the documented assumption that a group's members are exactly the hosts at the role's
+ * addresses); every other address becomes CIDRs, the fewest that cover it. Per rule and source,
+ * the protocols become `-1` when the rule allows everything from that source, and otherwise one
+ * entry per protocol and port range (ICMP: per type). Entries are deduplicated on the key AWS
+ * rejects duplicates of (protocol, ports, source), the first rule keeping its description.
+ */
+import type { PacketSet, PacketUniverse } from '../../analysis/index.js';
+import { error, type Diagnostic, type Span } from '../../diagnostics/index.js';
+import {
+  emptySet,
+  isSubsetOf,
+  setToCidrs,
+  subtractSets,
+  unionSets,
+  cidrSet,
+  opaqueSet,
+  type AddressSet,
+  type Direction,
+  type Role,
+  type Rule,
+} from '../../ir/index.js';
+import { grantServices, roleSet, type Grant } from '../allow-only.js';
+import type { SgPeer } from './model.js';
+import { ALL_SERVICES, keyServices, portKeys, type PortKey } from './services.js';
+
+/** An atomic rule before it is named. */
+export interface Entry extends PortKey {
+  readonly peer: SgPeer;
+  readonly rule: Rule | undefined;
+}
+
+export interface EntryContext {
+  readonly universe: PacketUniverse;
+  readonly roles: readonly Role[];
+  readonly role: Role;
+  readonly direction: Direction;
+  readonly target: string;
+  /** Where the defaults' grants are reported. */
+  readonly defaultSpan: Span;
+}
+
+interface Source {
+  readonly peer: SgPeer;
+  readonly set: AddressSet;
+}
+
+/** The packets of peers × services at the role, in the context's direction. */
+export function packetsAt(ctx: EntryContext, peers: AddressSet, services = ALL_SERVICES): PacketSet {
+  const own = roleSet(ctx.role);
+  return ctx.direction === 'ingress' ? ctx.universe.product(peers, own, services) : ctx.universe.product(own, peers, services);
+}
+
+export function peerSet(peer: SgPeer, roles: readonly Role[]): AddressSet {
+  if (peer.kind !== 'group') return cidrSet(peer.cidr);
+  const role = roles.find((r) => r.name === peer.role);
+  return role ? roleSet(role) : opaqueSet(peer.role);
+}
+
+function sources(grant: Grant, ctx: EntryContext): Source[] {
+  const peers = grant.peers;
+  const out: Source[] = peers.opaque.map((role) => ({ peer: { kind: 'group', role }, set: opaqueSet(role) }));
+  let covered = emptySet;
+  const end = grant.rule && (ctx.direction === 'ingress' ? grant.rule.source : grant.rule.destination);
+  const named = new Set((end?.terms ?? []).flatMap((t) => (t.kind === 'role' ? [t.name] : [])));
+  for (const role of ctx.roles) {
+    if (!named.has(role.name) || !role.addresses || !isSubsetOf(role.addresses, peers)) continue;
+    out.push({ peer: { kind: 'group', role: role.name }, set: role.addresses });
+    covered = unionSets(covered, role.addresses);
+  }
+  const literal: AddressSet = { v4: peers.v4, v6: peers.v6, opaque: [] };
+  const rest = setToCidrs(subtractSets(literal, covered));
+  const whole = setToCidrs(literal);
+  for (const cidr of rest.length <= whole.length ? rest : whole) {
+    out.push({ peer: { kind: cidr.includes(':') ? 'ipv6' : 'ipv4', cidr }, set: cidrSet(cidr) });
+  }
+  return out;
+}
+
+const peerKey = (p: SgPeer): string => (p.kind === 'group' ? `g:${p.role}` : `${p.kind}:${p.cidr}`);
+export const entryKey = (e: PortKey & { readonly peer: SgPeer }): string =>
+  `${e.protocol}|${e.fromPort ?? ''}|${e.toPort ?? ''}|${peerKey(e.peer)}`;
+
+/** The atomic rules for one role and direction, in grant order. */
+export function grantEntries(grants: readonly Grant[], ctx: EntryContext): { entries: Entry[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  // Per rule (in order), per source: the protocols and their port ranges.
+  const perRule = new Map<Rule | undefined, { packets: PacketSet; bySource: Map<string, { source: Source; protos: Map<number, [number, number][]> }> }>();
+  for (const grant of grants) {
+    let r = perRule.get(grant.rule);
+    if (!r) perRule.set(grant.rule, (r = { packets: ctx.universe.empty(), bySource: new Map() }));
+    r.packets = r.packets.union(packetsAt(ctx, grant.peers, grantServices(grant)));
+    for (const source of sources(grant, ctx)) {
+      const k = peerKey(source.peer);
+      let s = r.bySource.get(k);
+      if (!s) r.bySource.set(k, (s = { source, protos: new Map() }));
+      for (const [lo, hi] of grant.protocols) {
+        for (let p = lo; p <= hi; p++) s.protos.set(p, [...(s.protos.get(p) ?? []), ...grant.ports.map(([a, b]): [number, number] => [a, b])]);
+      }
+    }
+  }
+
+  const entries: Entry[] = [];
+  const seen = new Set<string>();
+  const reported = new Set<Rule | undefined>();
+  const push = (e: Entry): void => {
+    const k = entryKey(e);
+    if (seen.has(k)) return;
+    seen.add(k);
+    entries.push(e);
+  };
+  for (const [rule, { packets, bySource }] of perRule) {
+    for (const { source, protos } of bySource.values()) {
+      if (packetsAt(ctx, source.set).minus(packets).isEmpty()) {
+        push({ protocol: '-1', peer: source.peer, rule });
+        continue;
+      }
+      for (const [protocol, ranges] of [...protos].sort((a, b) => a[0] - b[0])) {
+        const keys = portKeys(protocol, ranges.length === 0 ? undefined : merge(ranges));
+        if (typeof keys === 'string') {
+          if (reported.has(rule)) continue;
+          reported.add(rule);
+          diagnostics.push(error('PAL6002', rule?.span ?? ctx.defaultSpan, ctx.target, rule?.name ?? `default ${ctx.direction} allow`, keys));
+          continue;
+        }
+        for (const key of keys) push({ ...key, peer: source.peer, rule });
+      }
+    }
+  }
+  return { entries, diagnostics };
+}
+
+function merge(ranges: readonly [number, number][]): [number, number][] {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  for (const [lo, hi] of sorted) {
+    const last = out[out.length - 1];
+    if (last && lo <= last[1] + 1) last[1] = Math.max(last[1], hi);
+    else out.push([lo, hi]);
+  }
+  return out;
+}
+
+/** The packets a list of atomic rules allows at the role (to verify a translation exactly). */
+export function entriesPackets(entries: readonly (PortKey & { readonly peer: SgPeer })[], ctx: EntryContext): PacketSet {
+  let all = ctx.universe.empty();
+  for (const e of entries) {
+    const services = keyServices(e);
+    if (typeof services === 'string') continue;
+    all = all.union(packetsAt(ctx, peerSet(e.peer, ctx.roles), services));
+  }
+  return all;
+}

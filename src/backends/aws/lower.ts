@@ -1,0 +1,113 @@
+/**
+ * IR → security groups (model.ts): one group per role, for the aws, terraform and
+ * cloudformation targets.
+ *
+ * Ingress: exactly what the ruleset permits to the role (allow-only.ts grants). Egress: when the
+ * ruleset permits everything the role sends to addresses outside every role, one allow-all entry
+ * (`-1` to 0.0.0.0/0 and ::/0, plus a reference to each address-less role): packets to another
+ * role are then decided by that role's ingress, which is exact; otherwise exactly what the
+ * ruleset permits from the role. Each group is checked to allow exactly the packets the ruleset
+ * permits there, and every description, name and per-group rule count is checked against AWS's
+ * limits, as positioned errors.
+ */
+import { error, withExtras, type Diagnostic, type Span } from '../../diagnostics/index.js';
+import { unionSets, type Direction, type Role, type Rule, type Ruleset } from '../../ir/index.js';
+import { grantServices, roleGrants, roleSet, rulesetUniverse, type Grant } from '../allow-only.js';
+import { entriesPackets, grantEntries, packetsAt, type Entry, type EntryContext } from './entries.js';
+import { nameEntries, type Described } from './names.js';
+import type { PacketSet } from '../../analysis/index.js';
+import type { SecurityGroup, SgModel } from './model.js';
+
+export interface SgOptions {
+  readonly name_prefix: string;
+  readonly max_rules: number;
+}
+
+/** Characters AWS accepts in every kind of rule description (the `&`-free set; see docs). */
+const DESCRIPTION = /^[A-Za-z0-9 ._\-:/()#,@[\]+=;{}!$*]*$/;
+const GROUP_NAME = /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/;
+export const ALL_EGRESS = 'Allow all outbound traffic';
+
+export function lowerGroups(ir: Ruleset, options: SgOptions, target: string): { model: SgModel; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const universe = rulesetUniverse(ir);
+  const rawGroups: { role: Role; ingress: Described[]; egress: Described[] }[] = [];
+  if (ir.roles.length === 0) diagnostics.push(error('PAL6003', ir.sources[0]?.span(0, 0), target));
+  for (const role of ir.roles) {
+    const name = `${options.name_prefix}${role.name}`;
+    if (name.toLowerCase().startsWith('sg-')) diagnostics.push(error('PAL6103', role.span, role.name, name, 'a group name cannot start with "sg-"'));
+    else if (name.length > 255 || !GROUP_NAME.test(name)) diagnostics.push(error('PAL6103', role.span, role.name, name, 'AWS allows at most 255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*'));
+    const side = (direction: Direction): Described[] => {
+      const ctx: EntryContext = { universe, roles: ir.roles, role, direction, target, defaultSpan: ir.defaults[direction].span ?? role.span };
+      const found = roleGrants(ir, role, direction, target, universe);
+      let grants: readonly Grant[] = found.grants;
+      let allEgress = false;
+      let wanted = grants.reduce((acc, g) => acc.union(grantPackets(ctx, g)), universe.empty());
+      if (direction === 'egress') {
+        const roles = ir.roles.reduce((acc, r) => unionSets(acc, roleSet(r)), roleSet(role));
+        const all = packetsAt(ctx, universe.everySource);
+        if (all.minus(packetsAt(ctx, roles)).minus(wanted).isEmpty()) {
+          grants = [{ rule: undefined, protocols: [[0, 255]], ports: [], peers: universe.everySource }];
+          wanted = all;
+          allEgress = true;
+        } else diagnostics.push(...found.diagnostics);
+      } else diagnostics.push(...found.diagnostics);
+      const { entries, diagnostics: more } = grantEntries(grants, ctx);
+      diagnostics.push(...more);
+      const got = entriesPackets(entries, ctx);
+      const broader = got.minus(wanted).witness();
+      const narrower = wanted.minus(got).witness();
+      if (more.length === 0 && (broader || narrower)) {
+        // Never reached when the translation above is right; kept as a guard against widening.
+        diagnostics.push(error('PAL6002', role.span, target, `${direction} of ${role.name}`, 'the security-group translation is not exact (internal error)'));
+      }
+      checkQuota(entries, role, direction, options.max_rules, diagnostics);
+      return entries.map((e) => ({
+        ...e,
+        description: e.rule ? describe(e.rule) : allEgress ? ALL_EGRESS : `default ${direction} allow`,
+        origin: e.rule?.name ?? (allEgress ? `${role.name}-egress-all` : `${role.name}-default-${direction}`),
+      }));
+    };
+    rawGroups.push({ role, ingress: side('ingress'), egress: side('egress') });
+  }
+  // Only the rules that become security-group rules need an AWS description.
+  const used = new Set(rawGroups.flatMap((g) => [...g.ingress, ...g.egress].flatMap((e) => (e.rule ? [e.rule] : []))));
+  for (const rule of ir.rules.filter((r) => used.has(r))) {
+    const text = describe(rule);
+    if (text.length > 255) diagnostics.push(error('PAL6102', rule.span, rule.name, `it has ${text.length} characters; AWS allows at most 255`));
+    const bad = [...text].find((c) => !DESCRIPTION.test(c));
+    if (bad !== undefined) {
+      diagnostics.push(error('PAL6102', rule.span, rule.name, `AWS does not allow ${JSON.stringify(bad)}; allowed are letters, digits, spaces and ._-:/()#,@[]+=;{}!$*`));
+    }
+  }
+  const groups: SecurityGroup[] = nameEntries(rawGroups).map((g) => ({
+    role: g.role.name,
+    name: `${options.name_prefix}${g.role.name}`,
+    description: `palisade role ${g.role.name}`,
+    ingress: g.ingress,
+    egress: g.egress,
+    span: g.role.span,
+  }));
+  return { model: { groups }, diagnostics };
+}
+
+function grantPackets(ctx: EntryContext, g: Grant): PacketSet {
+  return packetsAt(ctx, g.peers, grantServices(g));
+}
+
+/** A rule's description on AWS: its description, or else its name. */
+export function describe(rule: Rule): string {
+  return rule.description ?? rule.name;
+}
+
+function checkQuota(entries: readonly Entry[], role: Role, direction: Direction, limit: number, diagnostics: Diagnostic[]): void {
+  const groups = entries.filter((e) => e.peer.kind === 'group').length;
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    const count = groups + entries.filter((e) => e.peer.kind === family).length;
+    if (count > limit) {
+      const d = error('PAL6101', role.span as Span, role.name, count, direction === 'ingress' ? 'inbound' : 'outbound', family === 'ipv4' ? 'IPv4' : 'IPv6', limit);
+      const hint = `each CIDR, port range, ICMP type and group reference is one rule (group references count for IPv4 and IPv6); merge adjacent CIDRs or ports in the ruleset, or, if your account's quota is higher, raise the \`max_rules\` option (rules per group times groups per interface may not exceed 1000)`;
+      diagnostics.push(withExtras(d, { hint }));
+    }
+  }
+}
