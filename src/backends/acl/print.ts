@@ -70,7 +70,11 @@ export function printAcl(acl: Acl, dialect: Dialect): string[] {
 export function printConfig(header: readonly string[], acls: readonly Acl[], dialect: Dialect, deploy: Deployment): string {
   const c = dialect.comment;
   const out = header.map((h) => `${c} ${h}`);
-  for (const acl of acls) out.push(c, ...printAcl(acl, dialect));
+  // One push per line: an ACL of many thousand lines is too long to spread into one call.
+  for (const acl of acls) {
+    out.push(c);
+    for (const line of printAcl(acl, dialect)) out.push(line);
+  }
   if (deploy.interfaces.length > 0) {
     out.push(c, `${c} deployment: bind the new version on each SVI (one command per direction swaps it)`);
     for (const name of deploy.interfaces) {

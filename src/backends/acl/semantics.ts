@@ -90,7 +90,7 @@ export function aclPolicy(acls: readonly Acl[], roles: readonly Role[] | undefin
   const rules: AclRule[] = [];
   for (const family of [4, 6] as const) {
     const acl = acls.find((a) => a.family === family);
-    if (acl) rules.push(...aclRules(acl, view, id));
+    if (acl) for (const r of aclRules(acl, view, id)) rules.push(r);
     else rules.push({ action: 'allow', source: FAMILY_ALL[family], destination: FAMILY_ALL[family], services: ANY_SERVICE, origin: { label: `no IPv${family} ACL`, text: `IPv${family} unfiltered` } });
   }
   const opaque = (roles ?? []).filter((r) => r.addresses === undefined).map((r) => r.name);
