@@ -21,7 +21,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { WEB, type GenPolicy, type GenService } from './generate.js';
+import { hasPorts, WEB, type GenPolicy, type PortService } from './generate.js';
 
 export const CAPIRCA_PYTHON = '/usr/bin/python3';
 
@@ -34,15 +34,13 @@ export type CapircaTarget = keyof typeof CAPIRCA_TARGETS;
 
 const token = (name: string): string => name.toUpperCase();
 
-function serviceToken(s: GenService): string {
+function serviceToken(s: PortService | { readonly kind: 'web' }): string {
   if (s.kind === 'web') return 'WEB';
-  if (s.kind === 'icmp' || s.kind === 'icmpv6') throw new Error('ICMP has no service token');
   return s.from === s.to ? `${s.kind.toUpperCase()}_${s.from}` : `${s.kind.toUpperCase()}_${s.from}_${s.to}`;
 }
 
-function serviceValue(s: GenService): string {
+function serviceValue(s: PortService | { readonly kind: 'web' }): string {
   if (s.kind === 'web') return WEB.map(([a, b]) => (a === b ? `${a}/tcp` : `${a}-${b}/tcp`)).join(' ');
-  if (s.kind === 'icmp' || s.kind === 'icmpv6') throw new Error('ICMP has no service token');
   return s.from === s.to ? `${s.from}/${s.kind}` : `${s.from}-${s.to}/${s.kind}`;
 }
 
@@ -71,7 +69,7 @@ export function capircaPolicy(policy: GenPolicy, icmpTypeTwice = false): Capirca
         const body = [`  source-address:: ${token(source)}`];
         if (zones.has(source)) body.push(`  source-exclude:: ${token(source)}_EXCEPT`);
         body.push(`  destination-address:: ${token(rule.destination)}`);
-        if (s.kind === 'icmp' || s.kind === 'icmpv6') {
+        if (s.kind !== 'web' && !hasPorts(s)) {
           body.push(`  protocol:: ${s.kind}`, `  icmp-type:: ${icmpTypeTwice ? `${s.type} ${s.type}` : s.type}`);
         } else {
           const name = serviceToken(s);
@@ -106,13 +104,51 @@ export function writeCapirca(dir: string, policy: GenPolicy): { readonly terms: 
 }
 
 /**
- * Rule lines of Capirca's nftables output that match TCP or UDP without the term's ports. Every
- * TCP/UDP term of the generated policy has ports, so each such accept opens every port of its
- * protocol (and each such drop drops them all): Capirca's known nftables defect
- * (`not (src_ports and dst_ports)`, reference capirca-aerleon.md section 7).
+ * IPv4 rule lines of Capirca's nftables output that match TCP or UDP without the term's ports.
+ * Every TCP/UDP term of the generated policy has ports, so each such accept opens every port of
+ * its protocol (and each such drop drops them all): Capirca's known nftables port defect
+ * (reference capirca-aerleon.md section 7).
  */
 export function portlessNftLines(text: string): { readonly accepts: number; readonly drops: number; readonly lines: number } {
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => / (accept|drop)$/.test(l) && l.includes(' saddr '));
-  const portless = lines.filter((l) => /protocol (tcp|udp) /.test(l) && !l.includes('dport'));
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => /^ip6? saddr .* (accept|drop)$/.test(l));
+  const portless = lines.filter((l) => /^ip saddr .* ip protocol (tcp|udp) /.test(l) && !l.includes('dport'));
   return { accepts: portless.filter((l) => l.endsWith(' accept')).length, drops: portless.filter((l) => l.endsWith(' drop')).length, lines: lines.length };
+}
+
+export type CapircaRun =
+  | { readonly status: 'ok'; readonly wallMs: number; readonly rssMB: number; readonly output: string }
+  | { readonly status: 'timeout' | 'failed'; readonly wallMs: number; readonly message: string };
+
+// `python3 -c RUSAGE SECONDS CMD...`: runs CMD, kills it past SECONDS (exit 124), and reports the
+// peak RSS of the children it waited for (RUSAGE_CHILDREN).
+const RUSAGE = [
+  'import resource, subprocess, sys',
+  'try:',
+  '    code = subprocess.run(sys.argv[2:], timeout=float(sys.argv[1])).returncode',
+  'except subprocess.TimeoutExpired:',
+  '    code = 124',
+  'print("maxrss_kb=%d" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)',
+  'sys.exit(code)',
+].join('\n');
+
+/** Times Capirca's aclgen on `dir/pol/bench-TARGET.pol` (one renderer), output in `dir/out-TARGET`. */
+export function runCapirca(dir: string, target: CapircaTarget, timeoutMs: number): CapircaRun {
+  const out = path.join(dir, `out-${target}`);
+  mkdirSync(out, { recursive: true });
+  const args = [
+    '-m',
+    'capirca.aclgen',
+    `--base_directory=${path.join(dir, 'pol')}`,
+    `--definitions_directory=${path.join(dir, 'def')}`,
+    `--output_directory=${out}`,
+    `--policy_file=${path.join(dir, `pol/bench-${target}.pol`)}`,
+    '--max_renderers=1',
+  ];
+  const start = performance.now();
+  const r = spawnSync(CAPIRCA_PYTHON, ['-c', RUSAGE, String(timeoutMs / 1000), CAPIRCA_PYTHON, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const wallMs = performance.now() - start;
+  if (r.status === 124) return { status: 'timeout', wallMs, message: `over ${timeoutMs / 1000} s` };
+  const rss = /maxrss_kb=(\d+)/.exec(r.stderr ?? '');
+  if (r.status !== 0 || !rss) return { status: 'failed', wallMs, message: (r.error?.message ?? r.stderr ?? '').trim().split('\n').slice(-3).join(' | ') };
+  return { status: 'ok', wallMs, rssMB: Number(rss[1]) / 1024, output: path.join(out, `bench-${target}.${CAPIRCA_TARGETS[target].extension}`) };
 }

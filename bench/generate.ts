@@ -31,10 +31,14 @@ export interface GenZone {
 }
 
 /** One service term; `web` is the named service `tcp/80,443, tcp/8000-8080`. */
-export type GenService =
-  | { readonly kind: 'tcp' | 'udp'; readonly from: number; readonly to: number }
-  | { readonly kind: 'icmp' | 'icmpv6'; readonly type: 'echo-request' }
-  | { readonly kind: 'web' };
+export interface PortService {
+  readonly kind: 'tcp' | 'udp';
+  readonly from: number;
+  readonly to: number;
+}
+export type GenService = PortService | { readonly kind: 'icmp' | 'icmpv6'; readonly type: 'echo-request' } | { readonly kind: 'web' };
+
+export const hasPorts = (s: GenService): s is PortService => s.kind === 'tcp' || s.kind === 'udp';
 
 export interface GenRule {
   readonly name: string;
@@ -101,9 +105,8 @@ export function generatePolicy(count: number, seed = 1): GenPolicy {
 }
 
 function palService(s: GenService): string {
-  if (s.kind === 'web') return 'web';
-  if (s.kind === 'icmp' || s.kind === 'icmpv6') return `${s.kind}/${s.type}`;
-  return s.from === s.to ? `${s.kind}/${s.from}` : `${s.kind}/${s.from}-${s.to}`;
+  if (hasPorts(s)) return s.from === s.to ? `${s.kind}/${s.from}` : `${s.kind}/${s.from}-${s.to}`;
+  return s.kind === 'web' ? 'web' : `${s.kind}/${s.type}`;
 }
 
 /**
