@@ -48,8 +48,17 @@ interface WorkerOut {
 }
 
 let crashed = 0;
+/** Progress on stderr, so a long run shows it is alive; the report goes to stdout at the end. */
+const progress = (r: Row): void => void process.stderr.write(`[bench] ${r.size} ${r.op}: ${r.status} ${(r.wallMs / 1000).toFixed(2)} s\n`);
+
 /** One measurement in a fresh process; a crash is recorded (and fails the run at the end). */
 function measure(size: number, op: string, args: string[]): Row & { out?: WorkerOut } {
+  const row = measureOnce(size, op, args);
+  progress(row);
+  return row;
+}
+
+function measureOnce(size: number, op: string, args: string[]): Row & { out?: WorkerOut } {
   const start = performance.now();
   const r = spawnSync(process.execPath, [worker, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, timeout: timeoutMs, killSignal: 'SIGKILL' });
   const wallMs = performance.now() - start;
@@ -105,6 +114,7 @@ for (const size of sizes) {
       ? { size, op: `capirca:${t}`, readMs: 0, engineMs: 0, wallMs: run.wallMs, rssMB: run.rssMB, status: 'ok', note: `${terms} terms` }
       : { size, op: `capirca:${t}`, readMs: 0, engineMs: 0, wallMs: run.wallMs, rssMB: 0, status: run.status, note: run.message };
     if (run.status === 'failed') crashed++;
+    progress(row);
     rows.push(row);
     if (run.status !== 'ok' || size !== Math.min(...capircaSizes)) continue;
     // Were both tools given the same policy? Read Capirca's output back where palisade can.
