@@ -4,8 +4,8 @@
  * timeout (`BENCH_TIMEOUT`, seconds, default 180), so peak memory is that operation's own and a
  * slow one prints "timeout" instead of hanging the run. Measures the analysis commands, a
  * compile to every registered target (read from the registry at run time), all targets in one
- * process, and Capirca's aclgen on the same policy (bench/capirca.ts; `BENCH_CAPIRCA_SIZES`,
- * default the sizes up to 10k). The tables and the issue targets are printed by bench/report.ts.
+ * process, and Capirca's aclgen on the same policy (bench/capirca.ts; `BENCH_CAPIRCA_SIZES`
+ * caps the sizes Capirca runs at, default all). The tables and the issue targets are printed by bench/report.ts.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ import { printReport, type Check, type Row } from './report.js';
 
 const list = (v: string): number[] => v.split(',').filter(Boolean).map(Number);
 const sizes = list(process.env['BENCH_SIZES'] ?? '1000,10000,100000');
-const capircaSizes = list(process.env['BENCH_CAPIRCA_SIZES'] ?? sizes.filter((s) => s <= 10000).join(','));
+const capircaSizes = list(process.env['BENCH_CAPIRCA_SIZES'] ?? sizes.join(','));
 const timeoutMs = Number(process.env['BENCH_TIMEOUT'] ?? '180') * 1000;
 const targets = Object.keys(backends);
 const work = mkdtempSync(path.join(tmpdir(), 'palisade-bench-'));
@@ -47,6 +47,15 @@ interface WorkerOut {
   readonly summary?: string;
 }
 
+/** The error line of a crash, and the function it was thrown in: `RangeError: ... (in printConfig)`. */
+function crashMessage(stderr: string): string {
+  const lines = stderr.split('\n');
+  const at = lines.findIndex((l) => /^\w*Error\b/.test(l));
+  if (at < 0) return lines.filter(Boolean).slice(-2).join(' | ');
+  const frame = /^\s+at (\S+) \(/.exec(lines[at + 1] ?? '');
+  return `${lines[at]}${frame ? ` (in ${frame[1]})` : ''}`;
+}
+
 let crashed = 0;
 /** Progress on stderr, so a long run shows it is alive; the report goes to stdout at the end. */
 const progress = (r: Row): void => void process.stderr.write(`[bench] ${r.size} ${r.op}: ${r.status} ${(r.wallMs / 1000).toFixed(2)} s\n`);
@@ -66,7 +75,7 @@ function measureOnce(size: number, op: string, args: string[]): Row & { out?: Wo
   if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') return { ...base, status: 'timeout', note: `over ${timeoutMs / 1000} s` };
   if (r.status !== 0) {
     crashed++;
-    return { ...base, status: 'failed', note: (r.stderr || String(r.error)).trim().split('\n').slice(0, 3).join(' | ') };
+    return { ...base, status: 'failed', note: `${crashMessage(r.stderr || String(r.error))} after ${(wallMs / 1000).toFixed(1)} s` };
   }
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as WorkerOut;
   const refusals = Object.entries(out.refused);
