@@ -47,9 +47,14 @@ interface WorkerOut {
   readonly summary?: string;
 }
 
-/** The error line of a crash, and the function it was thrown in: `RangeError: ... (in printConfig)`. */
+/**
+ * The error line of a crash, and the function it was thrown in: `RangeError: ... (in printConfig)`,
+ * or V8's own fatal line (`FATAL ERROR: ... JavaScript heap out of memory`).
+ */
 function crashMessage(stderr: string): string {
   const lines = stderr.split('\n');
+  const fatal = lines.find((l) => l.includes('FATAL ERROR'));
+  if (fatal) return fatal.trim();
   const at = lines.findIndex((l) => /^\w*Error\b/.test(l));
   if (at < 0) return lines.filter(Boolean).slice(-2).join(' | ');
   const frame = /^\s+at (\S+) \(/.exec(lines[at + 1] ?? '');
