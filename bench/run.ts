@@ -1,20 +1,29 @@
 /**
  * `npm run bench`: figures on generated rulesets (bench/generate.ts) of 1k, 10k and 100k rules
- * (`BENCH_SIZES=1000` for the CI smoke run). Each measurement runs in a fresh process, so peak
- * memory is that operation's own. Prints, per size and operation: the time of the operation,
- * the end-to-end wall time of the process (start-up included), rules per second and peak RSS,
- * then how each grows from the smallest size, and the analysis targets of issue 3.
+ * (`BENCH_SIZES=1000` for the CI smoke run). Each measurement runs in a fresh process with a
+ * timeout (`BENCH_TIMEOUT`, seconds, default 180), so peak memory is that operation's own and a
+ * slow one prints "timeout" instead of hanging the run. Measures the analysis commands, a
+ * compile to every registered target (read from the registry at run time), all targets in one
+ * process, and Capirca's aclgen on the same policy (bench/capirca.ts; `BENCH_CAPIRCA_SIZES`
+ * caps the sizes Capirca runs at, default all). The tables and the issue targets are printed by bench/report.ts.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
+import { backends } from '../src/backends/index.js';
+import { CAPIRCA_PYTHON, CAPIRCA_TARGETS, portlessNftLines, runCapirca, writeCapirca, type CapircaTarget } from './capirca.js';
 import { editRuleset } from './edit.js';
-import { generateRuleset } from './generate.js';
+import { generatePolicy, printPal } from './generate.js';
+import { printReport, type Check, type Row } from './report.js';
 
-const sizes = (process.env['BENCH_SIZES'] ?? '1000,10000,100000').split(',').map(Number);
+const list = (v: string): number[] => v.split(',').filter(Boolean).map(Number);
+const sizes = list(process.env['BENCH_SIZES'] ?? '1000,10000,100000');
+const capircaSizes = list(process.env['BENCH_CAPIRCA_SIZES'] ?? sizes.join(','));
+const timeoutMs = Number(process.env['BENCH_TIMEOUT'] ?? '180') * 1000;
+const targets = Object.keys(backends);
 const work = mkdtempSync(path.join(tmpdir(), 'palisade-bench-'));
 const worker = path.join(work, 'worker.mjs');
 
@@ -30,92 +39,120 @@ await build({
   banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
 });
 
-interface Row {
-  readonly size: number;
-  readonly op: string;
-  /** Reading and checking the ruleset(s): parse, parameters, names, IR. */
-  readonly readMs: number;
-  /** The analysis itself (or the whole command, for the CLI rows). */
-  readonly engineMs: number;
-  readonly wallMs: number;
-  readonly rssMB: number;
+interface WorkerOut {
+  readonly phases: Record<string, number>;
+  readonly maxRssMB: number;
+  readonly refused: Record<string, string>;
+  readonly equivalent?: boolean;
+  readonly summary?: string;
 }
 
-function measure(size: number, op: string, args: string[]): Row {
+/**
+ * The error line of a crash, and the function it was thrown in: `RangeError: ... (in printConfig)`,
+ * or V8's own fatal line (`FATAL ERROR: ... JavaScript heap out of memory`).
+ */
+function crashMessage(stderr: string): string {
+  const lines = stderr.split('\n');
+  const fatal = lines.find((l) => l.includes('FATAL ERROR'));
+  if (fatal) return fatal.trim();
+  const at = lines.findIndex((l) => /^\w*Error\b/.test(l));
+  if (at < 0) return lines.filter(Boolean).slice(-2).join(' | ');
+  const frame = /^\s+at (\S+) \(/.exec(lines[at + 1] ?? '');
+  return `${lines[at]}${frame ? ` (in ${frame[1]})` : ''}`;
+}
+
+let crashed = 0;
+/** Progress on stderr, so a long run shows it is alive; the report goes to stdout at the end. */
+const progress = (r: Row): void => void process.stderr.write(`[bench] ${r.size} ${r.op}: ${r.status} ${(r.wallMs / 1000).toFixed(2)} s\n`);
+
+/** One measurement in a fresh process; a crash is recorded (and fails the run at the end). */
+function measure(size: number, op: string, args: string[]): Row & { out?: WorkerOut } {
+  const row = measureOnce(size, op, args);
+  progress(row);
+  return row;
+}
+
+function measureOnce(size: number, op: string, args: string[]): Row & { out?: WorkerOut } {
   const start = performance.now();
-  const r = spawnSync(process.execPath, [worker, op, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(process.execPath, [worker, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, timeout: timeoutMs, killSignal: 'SIGKILL' });
   const wallMs = performance.now() - start;
-  if (r.status !== 0) throw new Error(`${op} on ${size} rules failed: ${r.stderr}`);
-  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { phases: Record<string, number>; maxRssMB: number };
-  return { size, op, readMs: out.phases['read'] ?? 0, engineMs: out.phases['engine'] ?? 0, wallMs, rssMB: out.maxRssMB };
+  const base = { size, op, readMs: 0, engineMs: 0, wallMs, rssMB: 0 };
+  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') return { ...base, status: 'timeout', note: `over ${timeoutMs / 1000} s` };
+  if (r.status !== 0) {
+    crashed++;
+    return { ...base, status: 'failed', note: `${crashMessage(r.stderr || String(r.error))} after ${(wallMs / 1000).toFixed(1)} s` };
+  }
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as WorkerOut;
+  const refusals = Object.entries(out.refused);
+  return {
+    ...base,
+    readMs: out.phases['read'] ?? 0,
+    engineMs: out.phases['engine'] ?? 0,
+    rssMB: out.maxRssMB,
+    phases: out.phases,
+    status: refusals.length > 0 && op !== 'compile-all' ? 'refused' : 'ok',
+    note: refusals.map(([t, e]) => (op === 'compile-all' ? `${t} refused: ${e}` : e)).join('; '),
+    out,
+  };
 }
 
+const capircaInstalled = existsSync(CAPIRCA_PYTHON) && spawnSync(CAPIRCA_PYTHON, ['-c', 'import capirca.aclgen'], { stdio: 'ignore' }).status === 0;
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
-console.log(`palisade bench: node ${process.version}, ${cpus().length} x ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
+console.log(`palisade bench: node ${process.version}, ${cpus().length} x ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; load average at start ${loadavg()[0]!.toFixed(2)}`);
+console.log(`targets: ${targets.join(', ')}; sizes: ${sizes.join(', ')}; timeout per measurement: ${timeoutMs / 1000} s`);
 const rows: Row[] = [];
+const checks: Check[] = [];
 for (const size of sizes) {
   const a = path.join(work, `r${size}.pal`);
   const b = path.join(work, `r${size}-edited.pal`);
-  const text = generateRuleset(size);
+  const policy = generatePolicy(size);
+  const text = printPal(policy);
   writeFileSync(a, text);
   writeFileSync(b, editRuleset(text));
-  rows.push(measure(size, 'permitted', [a]));
-  rows.push(measure(size, 'diff', [a, b]));
-  rows.push(measure(size, 'diff-cli', [a, b]));
-  rows.push(measure(size, 'lint', [a]));
-  rows.push(measure(size, 'lint-cli', [a]));
-  rows.push(measure(size, 'compile', [a, path.join(work, `out${size}`)]));
+  rows.push(measure(size, 'permitted', ['permitted', a]));
+  rows.push(measure(size, 'diff', ['diff', a, b]));
+  rows.push(measure(size, 'diff-cli', ['diff-cli', a, b]));
+  rows.push(measure(size, 'lint', ['lint', a]));
+  rows.push(measure(size, 'lint-cli', ['lint-cli', a]));
+  for (const t of targets) rows.push(measure(size, `compile:${t}`, ['compile', t, a, path.join(work, `out${size}-${t}`)]));
+  rows.push(measure(size, 'compile-all', ['compile-all', a, path.join(work, `out${size}-all`)]));
+  rmSync(path.join(work, `out${size}-all`), { recursive: true, force: true });
+  for (const t of targets) rmSync(path.join(work, `out${size}-${t}`), { recursive: true, force: true });
+
+  if (!capircaInstalled || !capircaSizes.includes(size)) continue;
+  const dir = path.join(work, `capirca${size}`);
+  const { terms } = writeCapirca(dir, policy);
+  for (const t of Object.keys(CAPIRCA_TARGETS) as CapircaTarget[]) {
+    const run = runCapirca(dir, t, timeoutMs);
+    const row: Row = run.status === 'ok'
+      ? { size, op: `capirca:${t}`, readMs: 0, engineMs: 0, wallMs: run.wallMs, rssMB: run.rssMB, status: 'ok', note: `${terms} terms` }
+      : { size, op: `capirca:${t}`, readMs: 0, engineMs: 0, wallMs: run.wallMs, rssMB: 0, status: run.status, note: run.message };
+    if (run.status === 'failed') crashed++;
+    progress(row);
+    rows.push(row);
+    if (run.status !== 'ok' || size !== Math.min(...capircaSizes)) continue;
+    // Were both tools given the same policy? Read Capirca's output back where palisade can.
+    if (t === 'cisco') {
+      const m = measure(size, 'equivalent', ['equivalent', `cisco:${run.output}`, a]);
+      checks.push({
+        size,
+        text: m.out?.equivalent === true
+          ? `Capirca's cisco output (${terms} terms) read back by palisade's cisco reader is equivalent to the ${size}-rule .pal ruleset: \`palisade diff cisco:bench-cisco.acl r${size}.pal\` exits 0, both permit exactly the same packets.`
+          : `Capirca's cisco output is NOT equivalent to the ${size}-rule .pal ruleset (${m.status}): ${m.out?.summary ?? m.note ?? ''}`,
+      });
+    } else {
+      const n = portlessNftLines(readFileSync(run.output, 'utf8'));
+      checks.push({
+        size,
+        text: `Capirca's nftables output has ${n.lines} rule lines; ${n.accepts} IPv4 accept lines (and ${n.drops} drop lines) match TCP or UDP without the term's ports, i.e. open every port (Capirca's known nftables port defect, reference capirca-aerleon.md section 7), so it is broader than the policy; palisade has no reader for Capirca's nftables layout, so only the time is compared.`,
+      });
+    }
+  }
 }
 rmSync(work, { recursive: true, force: true });
-
-const names: Record<string, string> = {
-  permitted: 'build the permitted set',
-  diff: 'diff vs a 1%-edited copy',
-  'diff-cli': 'palisade diff --format json (CLI)',
-  lint: 'lint',
-  'lint-cli': 'palisade lint (CLI)',
-  compile: 'palisade compile --target nftables',
-};
-console.log('');
-console.log('read = parse and check the ruleset(s) into the IR; analysis = the operation on the IR;');
-console.log('wall = the whole process, start-up included; peak = the process\'s peak RSS.');
-console.log('');
-console.log(`${'rules'.padStart(7)}  ${'operation'.padEnd(35)} ${'read s'.padStart(7)} ${'analysis s'.padStart(10)} ${'wall s'.padStart(7)} ${'rules/s'.padStart(9)} ${'peak MB'.padStart(8)}`);
-for (const r of rows) {
-  const cli = r.op.endsWith('-cli') || r.op === 'compile';
-  console.log(
-    `${String(r.size).padStart(7)}  ${names[r.op]!.padEnd(35)} ${(cli ? '' : (r.readMs / 1000).toFixed(2)).padStart(7)} ${(cli ? '' : (r.engineMs / 1000).toFixed(2)).padStart(10)} ${(r.wallMs / 1000).toFixed(2).padStart(7)} ${Math.round((r.size / r.wallMs) * 1000).toString().padStart(9)} ${r.rssMB.toFixed(0).padStart(8)}`,
-  );
-}
-
-if (sizes.length > 1) {
-  const smallest = Math.min(...sizes);
-  console.log(`\ngrowth of wall time from ${smallest} rules (linear growth would match the growth in rules):`);
-  for (const op of Object.keys(names)) {
-    const base = rows.find((r) => r.size === smallest && r.op === op)!;
-    const parts = sizes
-      .filter((s) => s !== smallest)
-      .map((s) => {
-        const r = rows.find((x) => x.size === s && x.op === op)!;
-        return `x${s / smallest} rules: x${(r.wallMs / base.wallMs).toFixed(1)} time`;
-      });
-    console.log(`  ${names[op]!.padEnd(35)} ${parts.join(', ')}`);
-  }
-}
-
-const targets: [number, string, number][] = [
-  [10000, 'diff', 1],
-  [100000, 'diff', 10],
-  [10000, 'lint', 3],
-];
-const checked = targets.filter(([size, op]) => rows.some((r) => r.size === size && r.op === op));
-if (checked.length > 0) {
-  console.log('\nissue 3 targets (time of the analysis on the IR, and of the whole process; peak memory under 1 GB):');
-  for (const [size, op, limit] of checked) {
-    const r = rows.find((x) => x.size === size && x.op === op)!;
-    const verdict = (s: number): string => (s < limit ? 'met' : 'NOT met');
-    console.log(
-      `  ${op} at ${size} rules (target < ${limit} s): analysis ${(r.engineMs / 1000).toFixed(2)} s ${verdict(r.engineMs / 1000)}; whole process ${(r.wallMs / 1000).toFixed(2)} s ${verdict(r.wallMs / 1000)}; peak ${r.rssMB.toFixed(0)} MB ${r.rssMB < 1024 ? 'met' : 'NOT met'}`,
-    );
-  }
+printReport({ sizes, targets, capircaSizes: capircaInstalled ? capircaSizes : [], capircaNote: capircaInstalled ? undefined : 'python3-capirca is not installed (apt-get install python3-capirca)', rows, checks, timeoutMs });
+console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(2)).join(', ')} (above 1: other jobs shared the ${cpus().length} cores during the run)`);
+if (crashed > 0) {
+  console.error(`\n${crashed} measurement(s) failed`);
+  process.exitCode = 1;
 }

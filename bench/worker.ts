@@ -1,17 +1,34 @@
 /**
- * One measurement in a fresh process: `node worker.mjs OP FILE [FILE2]`. Prints JSON with the
- * time of each phase, the whole operation's time and the process's peak RSS.
+ * One measurement in a fresh process: `node worker.mjs OP ARGS...`. Prints one JSON line with the
+ * time of each phase, the whole operation's time, the process's peak RSS and, for a compile that
+ * the target refuses, the first positioned error (a refusal is a result, not a crash).
+ *
+ * OP is one of: permitted FILE | diff FILE FILE2 | diff-cli FILE FILE2 | lint FILE | lint-cli FILE |
+ * compile TARGET FILE OUT | compile-all FILE OUT | equivalent OPERAND FILE (`palisade diff`).
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { diffPolicies, jsonDifferences, lint, PacketUniverse, permittedSet, rulesetPolicy } from '../src/analysis/index.js';
+import { backends, getBackend, type TargetId } from '../src/backends/index.js';
+import { resolveOptions, targetBlock } from '../src/backends/options.js';
 import { main } from '../src/cli.js';
 import { analyze } from '../src/compile.js';
+import { formatDiagnostic, hasErrors, type Diagnostic } from '../src/diagnostics/index.js';
 
-const [op, file, other] = process.argv.slice(2) as [string, string, string | undefined];
-const quiet = { out: () => {}, err: () => {} };
+const [op, ...args] = process.argv.slice(2) as [string, ...string[]];
+const arg = (i: number): string => {
+  const a = args[i];
+  if (a === undefined) throw new Error(`${op}: missing argument ${i + 1}`);
+  return a;
+};
+let errText = '';
+let outText = '';
+const capture = { out: (s: string) => void (outText += s), err: (s: string) => void (errText += s) };
 const read = (p: string) => ({ text: readFileSync(p, 'utf8') });
 const phases: Record<string, number> = {};
+const refused: Record<string, string> = {};
+let equivalent: boolean | undefined;
 let last = performance.now();
 const start = last;
 const lap = (name: string): void => {
@@ -19,43 +36,82 @@ const lap = (name: string): void => {
   phases[name] = now - last;
   last = now;
 };
+/** The first error of a refused compile: `file:line:col: error: ... [PALnnnn]`. */
+const firstError = (text: string): string => text.split('\n').find((l) => l.includes(': error: ')) ?? text.split('\n')[0] ?? '';
+
 switch (op) {
   case 'permitted': {
-    const analyzed = analyze({ entry: file, read });
+    const analyzed = analyze({ entry: arg(0), read });
     lap('read');
     const ir = analyzed.ir!;
-    permittedSet(new PacketUniverse(ir.roles.filter((r) => r.addresses === undefined).map((r) => r.name)), rulesetPolicy(ir, file)).permitted.isEmpty();
+    permittedSet(new PacketUniverse(ir.roles.filter((r) => r.addresses === undefined).map((r) => r.name)), rulesetPolicy(ir, arg(0))).permitted.isEmpty();
     lap('engine');
     break;
   }
   case 'diff': {
-    const a = analyze({ entry: file, read }).ir!;
-    const b = analyze({ entry: other!, read }).ir!;
+    const a = analyze({ entry: arg(0), read }).ir!;
+    const b = analyze({ entry: arg(1), read }).ir!;
     lap('read');
-    jsonDifferences(diffPolicies(rulesetPolicy(a, file), rulesetPolicy(b, other!)));
+    jsonDifferences(diffPolicies(rulesetPolicy(a, arg(0)), rulesetPolicy(b, arg(1))));
     lap('engine');
     break;
   }
   case 'lint': {
-    const analyzed = analyze({ entry: file, read });
+    const analyzed = analyze({ entry: arg(0), read });
     lap('read');
     lint(analyzed.ir!, analyzed.statements!);
     lap('engine');
     break;
   }
   case 'diff-cli':
-    await main(['diff', file, other!, '--format', 'json'], quiet);
+    await main(['diff', arg(0), arg(1), '--format', 'json'], capture);
     lap('engine');
     break;
   case 'lint-cli':
-    await main(['lint', file], quiet);
+    await main(['lint', arg(0)], capture);
     lap('engine');
     break;
-  case 'compile':
-    await main(['compile', file, '--target', 'nftables', '--out', other!], quiet);
+  case 'compile': {
+    const code = await main(['compile', arg(1), '--target', arg(0), '--out', arg(2)], capture);
     lap('engine');
+    if (code === 2) refused[arg(0)] = firstError(errText);
+    else if (code !== 0) throw new Error(`compile exited ${code}: ${errText}`);
     break;
+  }
+  case 'compile-all': {
+    // One process, one read of the ruleset, then every registered target's check and emit.
+    const analyzed = analyze({ entry: arg(0), read });
+    lap('read');
+    if (!analyzed.ir) throw new Error(`the ruleset does not compile: ${analyzed.diagnostics.map((d) => formatDiagnostic(d)).join('\n')}`);
+    for (const id of Object.keys(backends) as TargetId[]) {
+      const backend = getBackend(id);
+      const diagnostics: Diagnostic[] = [];
+      const options = resolveOptions(backend, targetBlock(analyzed.ir, id), diagnostics);
+      diagnostics.push(...backend.check(analyzed.ir, options));
+      if (hasErrors(diagnostics)) {
+        refused[id] = firstError(diagnostics.map((d) => formatDiagnostic(d)).join('\n'));
+      } else {
+        for (const a of backend.emit(analyzed.ir, options)) {
+          const file = path.join(arg(1), id, a.path);
+          mkdirSync(path.dirname(file), { recursive: true });
+          writeFileSync(file, a.contents);
+        }
+      }
+      lap(id);
+    }
+    break;
+  }
+  case 'equivalent': {
+    const code = await main(['diff', arg(0), arg(1)], capture);
+    lap('engine');
+    if (code !== 0 && code !== 1) throw new Error(`diff exited ${code}: ${errText}`);
+    equivalent = code === 0;
+    break;
+  }
   default:
     throw new Error(`unknown operation ${op}`);
 }
-process.stdout.write(`${JSON.stringify({ phases, ms: performance.now() - start, maxRssMB: process.resourceUsage().maxRSS / 1024 })}\n`);
+const summary = outText.split('\n').slice(0, 8).join('\n');
+process.stdout.write(
+  `${JSON.stringify({ phases, ms: performance.now() - start, maxRssMB: process.resourceUsage().maxRSS / 1024, refused, equivalent, summary: equivalent === undefined ? undefined : summary })}\n`,
+);
