@@ -16,7 +16,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +25,7 @@ import { explain, parsePacket } from '../../src/analysis/explain.js';
 import { analyze, compile, type RulesetInput } from '../../src/compile.js';
 import { CommandLine, formatDiagnostic, hasErrors, type Diagnostic } from '../../src/diagnostics/index.js';
 import type { Assignment, Ruleset } from '../../src/ir/index.js';
-import type { ReadResult } from '../../src/parser/load.js';
+import { findTool, readSource, requireTools, run, waitFor } from './netns.js';
 
 const RULESET = fileURLToPath(new URL('../../rulesets/talos-aws.pal', import.meta.url));
 const ADMIN_CIDRS = '192.0.2.0/24';
@@ -46,82 +46,13 @@ const SOURCES = [
 const PORTS = [6443, 50000, 50001, 2379, 10250, 10257, 4240, 22] as const;
 
 const CONNECT_TIMEOUT_MS = 1500;
-const READY_TIMEOUT_MS = 10_000;
 
 const id = `${process.pid}-${randomBytes(3).toString('hex')}`;
 const SRV_NS = `pal-srv-${id}`;
 const CLI_NS = `pal-cli-${id}`;
 
-// --- tools ----------------------------------------------------------------------------------
-
-/** The absolute path of a tool, also looking in the sbin directories a non-root PATH lacks. */
-function findTool(name: string): string | undefined {
-  const dirs = [...(process.env['PATH'] ?? '').split(path.delimiter), '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
-  for (const dir of dirs) {
-    if (dir === '') continue;
-    const candidate = path.join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
-function requireTools(): { ip: string; nft: string } {
-  const ip = findTool('ip');
-  const nft = findTool('nft');
-  const missing = [
-    ...(ip ? [] : ['`ip` (Debian/Ubuntu package iproute2)']),
-    ...(nft ? [] : ['`nft` (Debian/Ubuntu package nftables)']),
-  ];
-  if (missing.length > 0 || !ip || !nft) {
-    throw new Error(
-      `dataplane test: ${missing.join(' and ')} not found in PATH or /usr/sbin, /sbin. ` +
-        'This test loads real nftables rules into network namespaces; install the tools ' +
-        '(e.g. `apt-get install -y iproute2 nftables`) and run it as root.',
-    );
-  }
-  return { ip, nft };
-}
-
-/** Runs a command (no shell) and returns its stdout; a failure names the command and its stderr. */
-function run(file: string, args: readonly string[], timeout = 15_000): string {
-  try {
-    return execFileSync(file, args, { encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException & { stderr?: string; status?: number | null };
-    const stderr = typeof err.stderr === 'string' ? err.stderr.trim() : '';
-    const root = process.getuid?.() === 0 ? '' : ' (not running as root: this test needs CAP_NET_ADMIN)';
-    throw new Error(
-      `dataplane test: \`${[file, ...args].join(' ')}\` failed` +
-        `${err.status != null ? ` with status ${err.status}` : ''}${root}: ${stderr || err.message}`,
-    );
-  }
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(what: string, check: () => boolean, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (check()) return;
-    if (Date.now() > deadline) throw new Error(`dataplane test: timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
 // --- palisade -------------------------------------------------------------------------------
 
-function readSource(file: string): ReadResult {
-  try {
-    return { text: readFileSync(file, 'utf8') };
-  } catch (e) {
-    return { error: (e as Error).message };
-  }
-}
 
 /** The input `palisade … rulesets/talos-aws.pal --set allowed_admin_cidrs=…` gives compile/analyze. */
 function rulesetInput(): RulesetInput {

@@ -5,13 +5,13 @@
  * (plus a legacy `<aliases>` section, which OPNsense migrates). One interface is modelled
  * (pf-common/select.ts), first match, then the implicit default deny.
  */
-import { error, SourceFile, type Diagnostic, type Span } from '../../diagnostics/index.js';
+import { SourceFile, type Span } from '../../diagnostics/index.js';
 import type { AclRule } from '../../analysis/policy.js';
 import type { ArtifactFile, ReadContext, ReadResult } from '../types.js';
-import { ReadEnv, ReadFailure, invalid, literalAddress, unsupported, type ReadAlias } from '../pf-common/read-env.js';
+import { ReadEnv, invalid, literalAddress, unsupported, type ReadAlias } from '../pf-common/read-env.js';
 import { implicitRules } from '../pf-common/implicit.js';
 import { flag, readLegacyRule } from '../pf-common/read-legacy.js';
-import { aclRules, interfacePolicy, type RawEnd } from '../pf-common/read-policy.js';
+import { aclRules, readFiles, type RawEnd } from '../pf-common/read-policy.js';
 import { child, children, elementNames, elementSpans, interfaceAddresses, isElement, path, text, type Element } from '../pf-common/read-xml.js';
 import { selectInterface, type PlacedRule } from '../pf-common/select.js';
 import { parseXml } from '../pf-common/xml.js';
@@ -26,21 +26,7 @@ const FREE = new Set(
 );
 
 export function readOpnsense(files: readonly ArtifactFile[], context: ReadContext): ReadResult {
-  const diagnostics: Diagnostic[] = [];
-  const rules: AclRule[] = [];
-  let fallbackSpan;
-  for (const file of files) {
-    const source = new SourceFile(file.path, file.text);
-    fallbackSpan ??= source.span(0, 0);
-    try {
-      rules.push(...readFile(source));
-    } catch (e) {
-      if (!(e instanceof ReadFailure)) throw e;
-      diagnostics.push(error(e.kind === 'invalid' ? 'PAL6004' : 'PAL6005', e.span ?? source.span(0, 0), 'opnsense', e.why));
-    }
-  }
-  if (diagnostics.length > 0) return { diagnostics };
-  return { policy: interfacePolicy(rules, context.roles, fallbackSpan, 'opnsense'), diagnostics };
+  return readFiles(files, context, 'opnsense', readFile);
 }
 
 function readFile(source: SourceFile): AclRule[] {

@@ -7,7 +7,8 @@
  * (LANGUAGE.md "Meaning", network targets), so when the other side of the diff is a ruleset the
  * policy has two gates, for packets from and to its roles; otherwise one gate over all packets.
  */
-import type { Span } from '../../diagnostics/index.js';
+import { error, SourceFile, type Diagnostic, type Span } from '../../diagnostics/index.js';
+import type { ArtifactFile, ReadContext, ReadResult } from '../types.js';
 import {
   emptySet,
   intersectSets,
@@ -22,7 +23,7 @@ import {
 } from '../../ir/index.js';
 import { normalize, type Range } from '../../ir/intervals.js';
 import type { AclRule, Gate, Policy } from '../../analysis/policy.js';
-import { invalid, opaqueInFamily, unsupported, type ReadEnv } from './read-env.js';
+import { invalid, opaqueInFamily, ReadFailure, unsupported, type ReadEnv } from './read-env.js';
 import { PF_PORT_PROTOCOLS, protocolNumber } from './protocols.js';
 
 /** One side of a rule as written: values (`any`, aliases, addresses, or interface networks). */
@@ -114,4 +115,31 @@ export function interfacePolicy(rules: readonly AclRule[], roles: readonly Role[
       gate(`${what} (to a role)`, { kind: 'destination', addresses: roleSet }),
     ],
   };
+}
+
+/**
+ * A reader over several files: each file's rules in file order, then the interface policy;
+ * a file that fails is a positioned error (PAL6004 malformed, PAL6005 not modelled).
+ */
+export function readFiles(
+  files: readonly ArtifactFile[],
+  context: ReadContext,
+  target: string,
+  readFile: (source: SourceFile) => readonly AclRule[],
+): ReadResult {
+  const diagnostics: Diagnostic[] = [];
+  const rules: AclRule[] = [];
+  let fallbackSpan;
+  for (const file of files) {
+    const source = new SourceFile(file.path, file.text);
+    fallbackSpan ??= source.span(0, 0);
+    try {
+      for (const rule of readFile(source)) rules.push(rule);
+    } catch (e) {
+      if (!(e instanceof ReadFailure)) throw e;
+      diagnostics.push(error(e.kind === 'invalid' ? 'PAL6004' : 'PAL6005', e.span ?? source.span(0, 0), target, e.why));
+    }
+  }
+  if (diagnostics.length > 0) return { diagnostics };
+  return { policy: interfacePolicy(rules, context.roles, fallbackSpan, target), diagnostics };
 }

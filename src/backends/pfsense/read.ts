@@ -6,34 +6,20 @@
  * too, unless `<webgui><noantilockout>` turns it off. WAN's "block private networks" and
  * "block bogons" rules depend on lists outside the file and are an error.
  */
-import { error, SourceFile, type Diagnostic } from '../../diagnostics/index.js';
+import { SourceFile } from '../../diagnostics/index.js';
 import type { AclRule } from '../../analysis/policy.js';
 import type { ArtifactFile, ReadContext, ReadResult } from '../types.js';
 import { TRACKER_MAX, TRACKER_MIN } from '../pf-common/ids.js';
-import { ReadEnv, ReadFailure, invalid, type ReadAlias } from '../pf-common/read-env.js';
+import { ReadEnv, invalid, type ReadAlias } from '../pf-common/read-env.js';
 import { implicitRules } from '../pf-common/implicit.js';
 import { readLegacyRule } from '../pf-common/read-legacy.js';
-import { aclRules, interfacePolicy } from '../pf-common/read-policy.js';
+import { aclRules, readFiles } from '../pf-common/read-policy.js';
 import { child, children, elementSpans, interfaceAddresses, isElement, text } from '../pf-common/read-xml.js';
 import { selectInterface, type PlacedRule } from '../pf-common/select.js';
 import { parseXml } from '../pf-common/xml.js';
 
 export function readPfsense(files: readonly ArtifactFile[], context: ReadContext): ReadResult {
-  const diagnostics: Diagnostic[] = [];
-  const rules: AclRule[] = [];
-  let fallbackSpan;
-  for (const file of files) {
-    const source = new SourceFile(file.path, file.text);
-    fallbackSpan ??= source.span(0, 0);
-    try {
-      rules.push(...readFile(source));
-    } catch (e) {
-      if (!(e instanceof ReadFailure)) throw e;
-      diagnostics.push(error(e.kind === 'invalid' ? 'PAL6004' : 'PAL6005', e.span ?? source.span(0, 0), 'pfsense', e.why));
-    }
-  }
-  if (diagnostics.length > 0) return { diagnostics };
-  return { policy: interfacePolicy(rules, context.roles, fallbackSpan, 'pfsense'), diagnostics };
+  return readFiles(files, context, 'pfsense', readFile);
 }
 
 function readFile(source: SourceFile): AclRule[] {
