@@ -11,9 +11,9 @@ import { explain, parsePacket, type Arg } from './analysis/explain.js';
 import { lint } from './analysis/lint/index.js';
 import { rulesetPolicy, type Policy } from './analysis/policy.js';
 import { sarifLog } from './analysis/sarif.js';
-import { backends, getBackend, isTargetId, type Artifact, type TargetId } from './backends/index.js';
-import type { ArtifactFile } from './backends/types.js';
-import { analyze, compile, type RulesetInput } from './compile.js';
+import { describeTarget, isTargetId, loadBackend, targetIds, type TargetId } from './backends/lazy.js';
+import type { Artifact, ArtifactFile } from './backends/types.js';
+import { analyze, compileWith, type RulesetInput } from './pipeline.js';
 import {
   CommandLine,
   didYouMean,
@@ -59,7 +59,7 @@ class Failed extends Error {
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   const line = new CommandLine(argv);
   try {
-    return run(argv, line, io);
+    return await run(argv, line, io);
   } catch (e) {
     if (e instanceof Failed) {
       report(e.diagnostics, io);
@@ -80,7 +80,7 @@ function fail(line: CommandLine, index: number | undefined, message: string, hin
   throw new Failed([withExtras(error('PAL7002', span, message), { hint })]);
 }
 
-function run(argv: readonly string[], line: CommandLine, io: Io): number {
+async function run(argv: readonly string[], line: CommandLine, io: Io): Promise<number> {
   const command = argv[0];
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     io.out(USAGE);
@@ -206,14 +206,14 @@ function expectPositionals(args: ParsedArgs, line: CommandLine, min: number, max
   if (n > max) fail(line, args.positionals[max]!.index, 'unexpected argument', `usage: palisade ${usage}`);
 }
 
-function runCompile(args: ParsedArgs, line: CommandLine, io: Io): number {
+async function runCompile(args: ParsedArgs, line: CommandLine, io: Io): Promise<number> {
   expectPositionals(args, line, 1, 1, 'compile FILE');
-  if (!args.target) fail(line, undefined, 'missing --target', `targets are ${Object.keys(backends).join(', ')}`);
+  if (!args.target) fail(line, undefined, 'missing --target', `targets are ${targetIds.join(', ')}`);
   const target = args.target.text;
   if (!isTargetId(target)) {
-    fail(line, args.target.index, `unknown target ${JSON.stringify(target)}`, didYouMean(target, Object.keys(backends)) ?? `targets are ${Object.keys(backends).join(', ')}`);
+    fail(line, args.target.index, `unknown target ${JSON.stringify(target)}`, didYouMean(target, targetIds) ?? `targets are ${targetIds.join(', ')}`);
   }
-  const result = compile({ ...rulesetInput(args, line, args.positionals[0]!), target });
+  const result = compileWith(rulesetInput(args, line, args.positionals[0]!), await loadBackend(target));
   report(result.diagnostics, io);
   if (!result.artifacts || hasErrors(result.diagnostics)) return 2;
   if (args.out) writeArtifacts(args.out.text, result.artifacts, line, args.out.index);
@@ -267,7 +267,7 @@ function runExplain(args: ParsedArgs, line: CommandLine, io: Io): number {
   return verdict.permitted ? 0 : 1;
 }
 
-function runDiff(args: ParsedArgs, line: CommandLine, io: Io): number {
+async function runDiff(args: ParsedArgs, line: CommandLine, io: Io): Promise<number> {
   expectPositionals(args, line, 2, 2, 'diff A B');
   if (args.target || args.out) fail(line, (args.target ?? args.out)!.index - 1, 'diff takes no --target or --out');
   const format = args.format?.text ?? 'text';
@@ -277,11 +277,11 @@ function runDiff(args: ParsedArgs, line: CommandLine, io: Io): number {
   const [pa, pb] = args.positionals as [{ text: string; index: number }, { text: string; index: number }];
   let operands: Operand[];
   if (isRuleset(pa) || !isRuleset(pb)) {
-    const a = loadOperand(args, line, pa);
-    operands = [a, loadOperand(args, line, pb, a)];
+    const a = await loadOperand(args, line, pa);
+    operands = [a, await loadOperand(args, line, pb, a)];
   } else {
-    const b = loadOperand(args, line, pb);
-    operands = [loadOperand(args, line, pa, b), b];
+    const b = await loadOperand(args, line, pb);
+    operands = [await loadOperand(args, line, pa, b), b];
   }
   const diagnostics = operands.flatMap((o) => o.diagnostics);
   report(diagnostics, io);
@@ -304,7 +304,7 @@ interface Operand {
  * A diff operand: a .pal ruleset (with --set and --vars applied), or `TARGET:PATH`, a compiled
  * or deployed artifact (a file, or a directory of them) read back by that target's reader.
  */
-function loadOperand(args: ParsedArgs, line: CommandLine, p: { text: string; index: number }, other?: Operand): Operand {
+async function loadOperand(args: ParsedArgs, line: CommandLine, p: { text: string; index: number }, other?: Operand): Promise<Operand> {
   const colon = p.text.indexOf(':');
   const target = colon > 0 ? p.text.slice(0, colon) : '';
   if (isTargetId(target)) return readOperand(line, p, target, p.text.slice(colon + 1), other);
@@ -321,8 +321,8 @@ function loadOperand(args: ParsedArgs, line: CommandLine, p: { text: string; ind
   };
 }
 
-function readOperand(line: CommandLine, p: { text: string; index: number }, target: TargetId, where: string, other?: Operand): Operand {
-  const backend = getBackend(target);
+async function readOperand(line: CommandLine, p: { text: string; index: number }, target: TargetId, where: string, other?: Operand): Promise<Operand> {
+  const backend = await loadBackend(target);
   if (!backend.read) fail(line, p.index, `the ${target} target has no reader yet`);
   let files: ArtifactFile[];
   try {
@@ -372,13 +372,14 @@ function runTargets(args: ParsedArgs, line: CommandLine, io: Io): number {
   expectPositionals(args, line, 0, 0, 'targets');
   const yes = (b: boolean): string => (b ? 'yes' : 'no');
   const rows = [['TARGET', 'ORDERED', 'DENY', 'EGRESS', 'IPV6', 'ICMP-TYPES', 'STATEFUL', 'NEEDS-ROLE-ADDRESSES', 'WRITES']];
-  for (const b of Object.values(backends)) {
+  const described = targetIds.map(describeTarget);
+  for (const b of described) {
     const c = b.capabilities;
     rows.push([b.id, yes(c.ordered), yes(c.deny), yes(c.egress), yes(c.ipv6), yes(c.icmpTypes), yes(c.stateful), yes(c.needsRoleAddresses), c.artifacts]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) io.out(`${r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')}\n`);
-  for (const b of Object.values(backends)) {
+  for (const b of described) {
     io.out(`\n${b.id}: ${b.description}\n`);
     for (const [key, spec] of Object.entries(b.options)) {
       const fallback = 'default' in spec ? `, default ${JSON.stringify(spec.default)}` : '';
