@@ -56,8 +56,10 @@ export const errorMessageProvider: IParserErrorMessageProvider = {
 };
 
 export class PalParser extends CstParser {
-  constructor() {
+  /** `validate`: run Chevrotain's grammar validations (a test does; production skips them). */
+  constructor(validate = false) {
     super(T.allTokens, {
+      skipValidations: !validate,
       recoveryEnabled: true,
       // Every CST node records its start and end offsets; lines and columns come from the source's
       // line index (SourceFile.position), exactly, and only when printed. Chevrotain's "full"
@@ -434,5 +436,13 @@ export class PalParser extends CstParser {
   });
 }
 
-/** One parser for the process: Chevrotain's self-analysis is the expensive part; `input =` resets it. */
-export const parser = new PalParser();
+let instance: PalParser | undefined;
+
+/**
+ * One parser for the process, built on first use: Chevrotain's self-analysis is the expensive
+ * part (commands that parse nothing skip it); `input =` resets it between files.
+ */
+export function palParser(): PalParser {
+  instance ??= new PalParser();
+  return instance;
+}

@@ -7,9 +7,9 @@ import type { IRecognitionException, IToken } from 'chevrotain';
 import { error, type Diagnostic, type SourceFile } from '../diagnostics/index.js';
 import type { Program, Statement } from './ast.js';
 import type { FileCstNode } from './cst.js';
-import { parser } from './grammar.js';
+import { palParser } from './grammar.js';
 import { toAst } from './to-ast.js';
-import { PalLexer } from './tokens.js';
+import { palLexer } from './tokens.js';
 
 export type * from './ast.js';
 
@@ -29,7 +29,7 @@ export interface ParseOptions {
 
 export function parse(source: SourceFile, options: ParseOptions = {}): ParseResult {
   const diagnostics: Diagnostic[] = [];
-  const lexed = PalLexer.tokenize(source.text);
+  const lexed = palLexer().tokenize(source.text);
   for (const e of lexed.errors) {
     const ch = source.text.slice(e.offset, e.offset + e.length);
     const quoteOpens = ch.startsWith('"');
@@ -41,6 +41,7 @@ export function parse(source: SourceFile, options: ParseOptions = {}): ParseResu
   const chunked = tokens.length >= size * 2 ? parseInChunks(source, tokens, size) : undefined;
   if (chunked) return { program: { source, statements: chunked.statements }, diagnostics: [...diagnostics, ...chunked.diagnostics] };
 
+  const parser = palParser();
   parser.input = tokens;
   const cst = parser.file() as FileCstNode;
   const errors = parser.errors;
@@ -88,6 +89,7 @@ function parseInChunks(source: SourceFile, tokens: readonly IToken[], size: numb
     const next = tokens[i + 1];
     return next !== undefined && ACTIONS.has(next.tokenType.name) && sameLine(i + 1);
   };
+  const parser = palParser();
   let from = 0;
   let depth = 0;
   for (let i = 0; i <= tokens.length; i++) {

@@ -145,4 +145,14 @@ export const tokenLabels: Record<string, string> = {
   Proto: '"proto"',
 };
 
-export const PalLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });
+let lexer: Lexer | undefined;
+
+/**
+ * The lexer, built on first use (commands that parse nothing start faster). Chevrotain's
+ * pattern validations run in test/parser/grammar-validations.test.ts, not on every start.
+ */
+export function palLexer(validate = false): Lexer {
+  if (validate) return new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });
+  lexer ??= new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false, skipValidations: true });
+  return lexer;
+}
