@@ -11,8 +11,7 @@ describe('Chevrotain validations', () => {
     expect(palLexer(true).lexerDefinitionErrors).toEqual([]);
   });
 
-  it('accept the grammar', () => {
+  it('accept the grammar (self-analysis throws on a grammar definition error)', () => {
     expect(() => new PalParser(true)).not.toThrow();
-    expect(new PalParser(true).definitionErrors).toEqual([]);
   });
 });
