@@ -25,9 +25,19 @@ export interface ParseResult {
 export interface ParseOptions {
   /** Parse files of at least twice this many tokens in chunks of about this many (Infinity: never). */
   readonly chunkTokens?: number;
+  /** Lex files of at least twice this many characters in pieces of about this many (see TokenWindow). */
+  readonly pieceChars?: number;
 }
 
 export function parse(source: SourceFile, options: ParseOptions = {}): ParseResult {
+  const size = options.chunkTokens ?? CHUNK_TOKENS;
+  const piece = options.pieceChars ?? PIECE_CHARS;
+  // A large file is lexed piece by piece while its chunks are parsed; any lexing or syntax error
+  // sends it down the one-pass path below, so diagnostics are always those of that path.
+  if (Number.isFinite(size) && source.text.length >= piece * 2) {
+    const streamed = parseInChunks(source, new TokenWindow(source.text, piece), size);
+    if (streamed) return { program: { source, statements: streamed.statements }, diagnostics: streamed.diagnostics };
+  }
   const diagnostics: Diagnostic[] = [];
   const lexed = palLexer().tokenize(source.text);
   for (const e of lexed.errors) {
@@ -37,8 +47,7 @@ export function parse(source: SourceFile, options: ParseOptions = {}): ParseResu
     diagnostics.push(quoteOpens ? error('PAL1002', span) : error('PAL1001', span, ch.slice(0, 1)));
   }
   const tokens = lexed.tokens;
-  const size = options.chunkTokens ?? CHUNK_TOKENS;
-  const chunked = tokens.length >= size * 2 ? parseInChunks(source, tokens, size) : undefined;
+  const chunked = tokens.length >= size * 2 ? parseInChunks(source, new TokenWindow(tokens), size) : undefined;
   if (chunked) return { program: { source, statements: chunked.statements }, diagnostics: [...diagnostics, ...chunked.diagnostics] };
 
   const parser = palParser();
@@ -63,6 +72,64 @@ export function parse(source: SourceFile, options: ParseOptions = {}): ParseResu
 
 /** Large files are parsed in chunks of about this many tokens (see parseInChunks). */
 const CHUNK_TOKENS = 4096;
+/** Large files are lexed in pieces of about this many characters (see TokenWindow). */
+const PIECE_CHARS = 64 * 1024;
+
+/**
+ * The tokens of a file, by index, held only from the start of the chunk being parsed: either all
+ * lexed already, or lexed piece by piece on demand (a 100k-rule file has a million tokens, about
+ * 200 MB; a window of them is a few MB). A piece ends just after a newline, which no token but
+ * skipped white space can contain, so pieces lex to exactly the tokens of the whole text.
+ * `failed` is set when a piece has a lexing error (the caller then takes the one-pass path).
+ */
+class TokenWindow {
+  #tokens: IToken[];
+  #base = 0;
+  #lexed: number;
+  failed = false;
+
+  constructor(tokens: IToken[]);
+  constructor(text: string, piece: number);
+  constructor(
+    private readonly input: IToken[] | string,
+    private readonly piece = 0,
+  ) {
+    this.#tokens = typeof input === 'string' ? [] : input;
+    this.#lexed = typeof input === 'string' ? 0 : Infinity;
+  }
+
+  /** Token `i`, or undefined past the last one. */
+  at(i: number): IToken | undefined {
+    while (i - this.#base >= this.#tokens.length && typeof this.input === 'string' && this.#lexed < this.input.length) this.#lexPiece(this.input);
+    return this.#tokens[i - this.#base];
+  }
+
+  /** Tokens `from` to `to` (exclusive); tokens before `from` are let go. */
+  take(from: number, to: number): IToken[] {
+    const out = this.#tokens.slice(from - this.#base, to - this.#base);
+    this.#tokens = this.#tokens.slice(to - this.#base);
+    this.#base = to;
+    return out;
+  }
+
+  #lexPiece(text: string): void {
+    const newline = text.indexOf('\n', this.#lexed + this.piece);
+    const end = newline < 0 ? text.length : newline + 1;
+    const lexed = palLexer().tokenize(text.slice(this.#lexed, end));
+    if (lexed.errors.length > 0) {
+      this.failed = true;
+      this.#lexed = text.length;
+      return;
+    }
+    // Offsets into the whole text (spans use offsets only; lines come from SourceFile).
+    for (const t of lexed.tokens) {
+      t.startOffset += this.#lexed;
+      t.endOffset = (t.endOffset ?? t.startOffset) + this.#lexed;
+      this.#tokens.push(t);
+    }
+    this.#lexed = end;
+  }
+}
 
 const DECLARATIONS = new Set(['Param', 'Zone', 'Role', 'Service', 'Target', 'Import', 'Default', 'If']);
 const ACTIONS = new Set(['Allow', 'Deny']);
@@ -77,32 +144,35 @@ const CLOSERS = new Set(['RBrace', 'RBracket', 'RParen']);
  * line. Undefined when a chunk has a syntax error: the caller then parses the file whole, so
  * diagnostics are always those of the one-pass parse.
  */
-function parseInChunks(source: SourceFile, tokens: readonly IToken[], size: number): { statements: Statement[]; diagnostics: Diagnostic[] } | undefined {
+function parseInChunks(source: SourceFile, tokens: TokenWindow, size: number): { statements: Statement[]; diagnostics: Diagnostic[] } | undefined {
   const statements: Statement[] = [];
   const diagnostics: Diagnostic[] = [];
   const text = source.text;
-  const startsLine = (i: number): boolean => i === 0 || text.slice(tokens[i - 1]!.endOffset! + 1, tokens[i]!.startOffset).includes('\n');
-  const sameLine = (i: number): boolean => !text.slice(tokens[i - 1]!.endOffset! + 1, tokens[i]!.startOffset).includes('\n');
+  const newlineBefore = (i: number): boolean => text.slice(tokens.at(i - 1)!.endOffset! + 1, tokens.at(i)!.startOffset).includes('\n');
+  const startsLine = (i: number): boolean => i === 0 || newlineBefore(i);
   const canStart = (i: number): boolean => {
-    const name = tokens[i]!.tokenType.name;
+    const name = tokens.at(i)!.tokenType.name;
     if (DECLARATIONS.has(name) || ACTIONS.has(name)) return true;
-    const next = tokens[i + 1];
-    return next !== undefined && ACTIONS.has(next.tokenType.name) && sameLine(i + 1);
+    const next = tokens.at(i + 1);
+    return next !== undefined && ACTIONS.has(next.tokenType.name) && !newlineBefore(i + 1);
   };
   const parser = palParser();
   let from = 0;
   let depth = 0;
-  for (let i = 0; i <= tokens.length; i++) {
-    const atEnd = i === tokens.length;
-    if (!atEnd) {
-      const name = tokens[i]!.tokenType.name;
+  for (let i = 0; ; i++) {
+    const token = tokens.at(i);
+    if (tokens.failed) return undefined;
+    if (token !== undefined) {
+      const name = token.tokenType.name;
       if (i - from < size || depth > 0 || !startsLine(i) || !canStart(i)) {
         if (OPENERS.has(name)) depth++;
         else if (CLOSERS.has(name)) depth = Math.max(0, depth - 1);
         continue;
       }
     }
-    parser.input = tokens.slice(from, i) as IToken[];
+    // canStart may have lexed the next piece: it must lex cleanly too.
+    if (tokens.failed) return undefined;
+    parser.input = tokens.take(from, i);
     const cst = parser.file() as FileCstNode;
     const failed = parser.errors.length > 0;
     parser.input = [];
@@ -111,12 +181,9 @@ function parseInChunks(source: SourceFile, tokens: readonly IToken[], size: numb
     for (const st of built.program.statements) statements.push(st);
     diagnostics.push(...built.diagnostics);
     from = i;
-    if (!atEnd) {
-      const name = tokens[i]!.tokenType.name;
-      if (OPENERS.has(name)) depth++;
-    }
+    if (token === undefined) return { statements, diagnostics };
+    if (OPENERS.has(token.tokenType.name)) depth++;
   }
-  return { statements, diagnostics };
 }
 
 function syntaxError(source: SourceFile, e: IRecognitionException): Diagnostic {

@@ -1,7 +1,8 @@
 /**
  * Large files are parsed in chunks (src/parser/index.ts): the statements, their spans and the
  * diagnostics must be exactly those of a one-pass parse. Tiny chunks put a boundary before
- * nearly every statement that may start one.
+ * nearly every statement that may start one; tiny pieces make the lexer stream (a piece ends
+ * after every few lines), so chunk boundaries fall across pieces.
  */
 import { describe, expect, it } from 'vitest';
 import { SourceFile } from '../../src/diagnostics/index.js';
@@ -37,12 +38,15 @@ function text(): string {
 
 const shape = (ss: readonly Statement[]) => ss.map((s) => [printStatement(s), s.span.start, s.span.end]);
 
-describe('chunked parsing', () => {
+describe.each([
+  ['all tokens at once', { chunkTokens: 8 }],
+  ['tokens lexed piece by piece', { chunkTokens: 8, pieceChars: 50 }],
+])('chunked parsing, %s', (_how, options) => {
   const source = text();
 
   it('gives the statements and spans of the one-pass parse', () => {
     const one = parse(new SourceFile('f.pal', source), { chunkTokens: Infinity });
-    const chunked = parse(new SourceFile('f.pal', source), { chunkTokens: 8 });
+    const chunked = parse(new SourceFile('f.pal', source), options);
     expect(one.diagnostics).toEqual([]);
     expect(chunked.diagnostics).toEqual([]);
     expect(one.program.statements.length).toBeGreaterThan(300);
@@ -59,7 +63,7 @@ describe('chunked parsing', () => {
     edit(lines);
     const broken = lines.join('\n');
     const one = parse(new SourceFile('f.pal', broken), { chunkTokens: Infinity });
-    const chunked = parse(new SourceFile('f.pal', broken), { chunkTokens: 8 });
+    const chunked = parse(new SourceFile('f.pal', broken), options);
     expect(one.diagnostics.length).toBeGreaterThan(0);
     const seen = (r: typeof one) => r.diagnostics.map((d) => [d.code, d.span?.start, d.message]);
     expect(seen(chunked)).toEqual(seen(one));
