@@ -53,10 +53,11 @@ export function analyze(input: RulesetInput): Analyzed {
 
 /** Reads, checks and lowers a ruleset, then checks and emits it for one target. */
 export function compileWith(input: RulesetInput, backend: Backend<OptionSpecs>): Compiled {
-  const analyzed = analyze(input);
-  if (!analyzed.ir) return analyzed;
-  const ir = analyzed.ir;
-  const diagnostics = [...analyzed.diagnostics];
+  // Only the IR goes on: the statements read (the AST, as large as the IR) are let go before
+  // the target runs, so its garbage collections do not walk them.
+  const { ir, diagnostics: read } = analyze(input);
+  if (!ir) return { diagnostics: read };
+  const diagnostics = [...read];
   const options = resolveOptions(backend, targetBlock(ir, backend.id), diagnostics, roleNames(ir));
   diagnostics.push(...backend.check(ir, options));
   if (hasErrors(diagnostics)) return { diagnostics };

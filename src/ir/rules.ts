@@ -45,7 +45,11 @@ export function lowerRules(
     const source = addresses.endpoint(s.source);
     const destination = addresses.endpoint(s.destination);
     const servicesText = printServices(s.services);
-    const rule = {
+    const name = s.name ? s.name.text : unique(deriveName(s.action, source.text, destination.text, servicesText), taken);
+    // One object per rule (its keys in this order), with the description only when written.
+    const rule: { -readonly [K in keyof Rule]: Rule[K] } = {
+      name,
+      named: s.name !== undefined,
       action: s.action,
       source,
       destination,
@@ -53,9 +57,8 @@ export function lowerRules(
       servicesText,
       span: s.span,
     };
-    const name = s.name ? s.name.text : unique(deriveName(s.action, source.text, destination.text, servicesText), taken);
-    const withName: Rule = { name, named: s.name !== undefined, ...rule };
-    return s.description ? { ...withName, description: s.description.value } : withName;
+    if (s.description) rule.description = s.description.value;
+    return rule;
   });
 }
 
