@@ -39,6 +39,8 @@ interface Vector {
   readonly replacement: (text: string) => string;
   /** Whether the target's description transformation applies. */
   readonly description: boolean;
+  /** For an option: its default (that value is compared with the output of no option at all). */
+  readonly default?: string;
 }
 
 /** `--set` prints a string parameter in artifact headers as a JSON string. */
@@ -63,8 +65,9 @@ const vectors: Vector[] = [
 function optionVectors(target: TargetId): Vector[] {
   return Object.entries(getBackend(target).options)
     .filter(([, spec]) => spec.type === 'string')
-    .map(([key]) => ({
+    .map(([key, spec]) => ({
       name: `option ${key}`,
+      default: 'default' in spec ? String(spec.default) : '',
       build: (t: TargetId, text: string) => ({ text: baseRuleset('plain'), set: [...baseSet(t), `${t}.${key}=${text}`] }),
       replacement: (text: string) => text,
       description: false,
@@ -88,8 +91,9 @@ function views(target: TargetId, artifacts: readonly Artifact[]): Record<string,
 
 function readBack(target: TargetId, artifacts: readonly Artifact[], source: string): Policy {
   const ir = analyzeText(source).ir!;
+  const only = checkers[target].readFiles;
   const read = getBackend(target).read!(
-    artifacts.map((a) => ({ path: a.path, text: a.contents })),
+    artifacts.filter((a) => !only || only.test(a.path)).map((a) => ({ path: a.path, text: a.contents })),
     { roles: ir.roles },
   );
   expect(read.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message)).toEqual([]);
@@ -101,12 +105,15 @@ const ruleCounts = (p: Policy): number[] => p.gates.map((g) => g.rules.length);
 interface Tally {
   inputs: number;
   exact: number;
+  /** Accepted option values with no harmless output to compare with: parsed and tool-checked only. */
+  valid: number;
   rejected: number;
   codes: Set<string>;
 }
 
 describe('names are identifiers: hostile names are refused by the parser with a positioned error', () => {
-  const hostile = [...printable, ...controls].filter((e) => !/^[A-Za-z_][A-Za-z0-9_-]*$/.test(e.text) && !e.text.includes('\n'));
+  // Not names at all: empty text, a comment, a name with spaces around it.
+  const hostile = [...printable, ...controls].filter((e) => e.text.trim() !== '' && !e.text.startsWith('#') && !/^[A-Za-z_][A-Za-z0-9_-]*$/.test(e.text.trim()) && !e.text.includes('\n'));
   it.each(hostile.map((e) => [e.name, e.text] as const))('%s', (_name, text) => {
     for (const source of [`role ${text} = 10.0.1.0/24\n`, `role web = 10.0.1.0/24\n${text} allow any -> web tcp/22\n`, `zone ${text} = 10.0.0.0/8\n`]) {
       const analyzed = analyzeText(source);
@@ -142,9 +149,10 @@ describe('every registered target has an injection checker', () => {
 
 describe.each(targets)('injection corpus: %s', (target) => {
   const checker = checkers[target];
-  const tally: Tally = { inputs: 0, exact: 0, rejected: 0, codes: new Set() };
-  const toolFiles = new Map<Tool, { file: ToolFile }[]>();
+  const tally: Tally = { inputs: 0, exact: 0, valid: 0, rejected: 0, codes: new Set() };
+  const toolFiles = new Map<Tool, { file: ToolFile; harmless?: string; replacement?: string }[]>();
   const nftHarmless = new Map<string, string>();
+  const noOption = compileText(baseRuleset('plain'), target, { set: baseSet(target) });
 
   it.each([...vectors, ...optionVectors(target)].map((v) => [v.name, v] as const))('%s', (_name, vector) => {
     const harmlessInput = vector.build(target, HARMLESS);
@@ -169,19 +177,37 @@ describe.each(targets)('injection corpus: %s', (target) => {
         for (const d of compiled.diagnostics) if (d.severity === 'error') tally.codes.add(d.code);
         continue;
       }
-      expect(comparable, `${context}: compiled, but the harmless text does not`).toBe(true);
       const artifacts = compiled.artifacts!;
+      const isDefault = vector.default !== undefined && entry.text === vector.default;
       const replacement = vector.replacement(entry.text);
-      const leaf = vector.description ? checker.descriptionLeaf : undefined;
+      const leaf = vector.description ? checker.descriptionLeaf : vector.name === 'parameter' ? checker.parameterLeaf : undefined;
+      const addTool = (harmlessKey?: string): void => {
+        for (const a of artifacts) {
+          const tool = artifactKind(target, a.path).tool;
+          if (!tool) continue;
+          const list = toolFiles.get(tool) ?? [];
+          const file = { label: `${context} ${a.path}`, name: a.path, text: a.contents };
+          list.push(harmlessKey === undefined ? { file } : { file, harmless: `${harmlessKey} ${a.path}`, replacement });
+          toolFiles.set(tool, list);
+        }
+      };
+      if (isDefault) {
+        // The option's default written out: the same bytes as no option.
+        expect(artifacts, context).toEqual(noOption.artifacts);
+        addTool();
+        tally.exact++;
+        continue;
+      }
+      if (!comparable) {
+        // A value the harmless text is not (e.g. a CIDR list): it parses, and the tools accept it.
+        views(target, artifacts);
+        addTool();
+        tally.valid++;
+        continue;
+      }
       expect(artifacts.map((a) => a.path), context).toEqual(substitute(harmless.artifacts!.map((a) => a.path), HARMLESS, replacement));
       expect(views(target, artifacts), context).toEqual(substitute(harmlessViews, HARMLESS, replacement, leaf));
-      for (const a of artifacts) {
-        const tool = artifactKind(target, a.path).tool;
-        if (!tool) continue;
-        const list = toolFiles.get(tool) ?? [];
-        list.push({ file: { label: `${context} ${a.path}`, name: a.path, text: a.contents } });
-        toolFiles.set(tool, list);
-      }
+      addTool(vector.name);
       if (harmlessPolicy) {
         const policy = readBack(target, artifacts, input.text);
         expect(ruleCounts(policy), context).toEqual(ruleCounts(harmlessPolicy));
@@ -204,18 +230,20 @@ describe.each(targets)('injection corpus: %s', (target) => {
         const harmless = [...nftHarmless.entries()];
         const all = runTool('nft', [...harmless.map(([label, text]) => ({ label, name: label, text })), ...files]);
         const listings = all.listings!;
-        const byPath = new Map(harmless.map(([label], i) => [label.slice(label.lastIndexOf(' ') + 1), listings[i]!]));
-        files.forEach((f, i) => {
-          // Rule comments are rule names and header comments are dropped: the listing is unchanged.
-          expect(listings[harmless.length + i], f.label).toBe(byPath.get(f.name));
+        const byKey = new Map(harmless.map(([label], i) => [label, listings[i]!]));
+        entries.forEach((e, i) => {
+          // Rule comments are rule names and header comments are dropped: the listing is the
+          // harmless one (with an option's value in place of the harmless text).
+          if (e.harmless === undefined) return;
+          expect(listings[harmless.length + i], e.file.label).toBe(byKey.get(e.harmless)!.split(HARMLESS).join(e.replacement!));
         });
       } else {
         const r = runTool(tool, files);
         if (r.skipped) console.warn(`injection: ${target}: ${tool} skipped: ${r.skipped}`);
       }
     }
-    console.log(`injection: ${JSON.stringify({ target, inputs: tally.inputs, exact: tally.exact, rejected: tally.rejected, codes: [...tally.codes].sort(), tools: [...toolFiles.keys()] })}`);
-    expect(tally.inputs).toBe(tally.exact + tally.rejected);
+    console.log(`injection: ${JSON.stringify({ target, inputs: tally.inputs, exact: tally.exact, valid: tally.valid, rejected: tally.rejected, codes: [...tally.codes].sort(), tools: [...toolFiles.keys()] })}`);
+    expect(tally.inputs).toBe(tally.exact + tally.valid + tally.rejected);
   });
 });
 

@@ -61,11 +61,6 @@ export class NameTable {
   }
 }
 
-/** A comment PVE keeps on one line: no `#` (its parsers split there) and no control characters. */
-export function pveComment(text: string): string {
-  return text.replace(/[#\p{Cc}\u2028\u2029]/gu, ' ').replace(/ {2,}/g, ' ').trim();
-}
-
 /**
  * Why PVE would not keep `text` exactly as a rule comment, or undefined when it would. Perl's
  * parser takes everything after the first `#` and the Rust one (proxmox-ve-rs) splits at the last

@@ -35,8 +35,12 @@ export interface Checker {
   readonly escapes: string;
   /** The target's documented transformation of a text leaf that holds a description. */
   readonly descriptionLeaf?: (leaf: string) => string;
+  /** The target's documented transformation of a text leaf that holds a string parameter. */
+  readonly parameterLeaf?: (leaf: string) => string;
   /** Targets whose artifacts the reader reads directly (read-back checked with diffPolicies). */
   readonly readBack: boolean;
+  /** The artifacts the reader reads (default: all). */
+  readonly readFiles?: RegExp;
 }
 
 /** PHP's htmlspecialchars(ENT_QUOTES), which pfSense applies to `descr` before storing it. */
@@ -45,7 +49,11 @@ export function htmlSpecialChars(s: string): string {
 }
 
 /** Switch ACL remarks: whitespace runs become one space, the ends are trimmed, long text spans several remarks. */
-const aclRemark = (leaf: string): string => (leaf.startsWith('remark ') ? `remark ${leaf.slice(7).replace(/\s+/g, ' ').trim()}` : leaf);
+const aclRemark = (leaf: string): string =>
+  leaf.startsWith('remark ') ? `remark ${leaf.slice(7).replace(/\s+/g, ' ').trim()}`.replace(/^remark (\S+):$/, 'remark $1') : leaf;
+
+/** An empty description is no description: the comment is the rule name alone. */
+const emptyIsName = (leaf: string): string => leaf.replace(/^(\S+): $/, '$1').replace(/ # (\S+): $/, ' # $1');
 
 const acl: Checker = {
   parsers: 'our ACL reader; remarks split at 100 characters',
@@ -66,6 +74,7 @@ export const checkers: Record<TargetId, Checker> = {
     parsers: 'JSON.parse; `bash -n` + shell-quote words (JSON words parsed); aws reader',
     escapes: `${awsEscapes}; JSON by JSON.stringify; shell words single-quoted by shell-quote`,
     readBack: true,
+    readFiles: /\.json$/,
   },
   terraform: {
     parsers: '`terraform fmt -check`; HCL string tokens decoded',
@@ -74,7 +83,8 @@ export const checkers: Record<TargetId, Checker> = {
   },
   cloudformation: {
     parsers: 'JSON.parse; `cfn-lint`',
-    escapes: `${awsEscapes}; JSON by JSON.stringify`,
+    escapes: `${awsEscapes}; JSON by JSON.stringify; the parameters are left out of a template Description past 1024 characters`,
+    parameterLeaf: (leaf) => ([...leaf].length > 1024 ? leaf.replace(/; parameters: .*(?=; generated file)/, '') : leaf),
     readBack: false,
   },
   talos: {
@@ -97,6 +107,7 @@ export const checkers: Record<TargetId, Checker> = {
     parsers: 'fast-xml-parser and `xmllint --noout`; JSON.parse (API plan); opnsense reader',
     escapes: 'XML builder escaping; JSON by JSON.stringify; longer than the description field, PAL6002',
     readBack: true,
+    readFiles: /\.xml$/,
   },
   cisco: acl,
   arista: acl,
@@ -104,11 +115,13 @@ export const checkers: Record<TargetId, Checker> = {
   proxmox: {
     parsers: '`bash -n` + shell-quote words of every command',
     escapes: "shell words single-quoted by shell-quote; PVE comment rules (no `#`, no spaces at the ends), else PAL6002",
+    descriptionLeaf: emptyIsName,
     readBack: false,
   },
   'proxmox-fw': {
     parsers: 'proxmox-fw reader (PVE .fw syntax)',
     escapes: 'description after ` # ` on the rule line; PVE comment rules (no `#`, no spaces at the ends), else PAL6002',
+    descriptionLeaf: emptyIsName,
     readBack: true,
   },
 };
