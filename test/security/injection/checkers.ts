@@ -48,9 +48,8 @@ export function htmlSpecialChars(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#039;' })[c]!);
 }
 
-/** Switch ACL remarks: whitespace runs become one space, the ends are trimmed, long text spans several remarks. */
-const aclRemark = (leaf: string): string =>
-  leaf.startsWith('remark ') ? `remark ${leaf.slice(7).replace(/\s+/g, ' ').trim()}`.replace(/^remark (\S+):$/, 'remark $1') : leaf;
+/** Switch ACL remarks: whitespace runs become one space, the ends are trimmed, long text spans several remarks (compared without whitespace). */
+const aclRemark = (leaf: string): string => (leaf.startsWith('remark ') ? `remark ${leaf.slice(7).replace(/\s+/g, '')}`.replace(/^remark (\S+):$/, 'remark $1') : leaf);
 
 /** An empty description is no description: the comment is the rule name alone. */
 const emptyIsName = (leaf: string): string => leaf.replace(/^(\S+): $/, '$1').replace(/ # (\S+): $/, ' # $1');

@@ -55,7 +55,7 @@ export function runTool(tool: Tool, files: readonly ToolFile[]): { listings?: st
       }
       case 'nft': {
         const written = writeAll(work, files, '.nft');
-        const script = 'for f; do nft -f "$f" || { echo "FAILED $f"; exit 1; }; echo "@@@@ $f"; nft list ruleset; done';
+        const script = 'for f; do nft flush ruleset; nft -f "$f" || { echo "FAILED $f"; exit 1; }; echo "@@@@ $f"; nft list ruleset; done';
         const r = spawnSync('unshare', ['-n', 'sh', '-c', script, 'sh', ...written], { encoding: 'utf8', maxBuffer: 1 << 28 });
         if (r.status !== 0) failed('nft -f', files, written, r.stdout + r.stderr);
         const listings = r.stdout.split(/^@@@@ .*\n/m).slice(1);

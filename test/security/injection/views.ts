@@ -63,9 +63,19 @@ function word(w: unknown): unknown {
   return w;
 }
 
-/** Shell: the words of each line as the shell splits them (shell-quote), variables left unexpanded. */
+/**
+ * Shell: the words of each line as the shell splits them (shell-quote), variables left
+ * unexpanded. shell-quote reports a backslash-escaped `\*` as a glob, where bash reads a literal
+ * word: such a glob, when the line holds it escaped, is that word.
+ */
 export function shellView(text: string): View {
-  return text.split('\n').map((line) => (/^\s*#/.test(line) ? { comment: line } : shellParse(line, (name) => `\${${name}}`).map(word)));
+  return text.split('\n').map((line) => {
+    if (/^\s*#/.test(line)) return { comment: line };
+    return shellParse(line, (name) => `\${${name}}`).map((w) => {
+      if (typeof w === 'object' && 'op' in w && w.op === 'glob' && line.includes(w.pattern.replace(/[*?[\]]/g, '\\$&'))) return word(w.pattern);
+      return word(w);
+    });
+  });
 }
 
 /** Line-oriented formats (nft, PVE .fw): the lines; nft and the readers check the meaning. */
@@ -75,17 +85,21 @@ export function linesView(text: string): View {
 
 /**
  * Switch ACLs: the lines, with each run of `remark` lines joined into one (long text is split
- * into remarks); a remark is at most 100 characters and never splits a character.
+ * into remarks) without its whitespace; a remark is at most 100 characters and never splits a
+ * character.
  */
 export function aclView(text: string): View {
   const out: string[] = [];
   let run: string[] = [];
   const flush = (): void => {
-    if (run.length > 0) out.push(`remark ${run.join(' ')}`);
+    // Remarks split at a space or inside a word: compared without whitespace (see aclRemark).
+    if (run.length > 0) out.push(`remark ${run.join('').replace(/\s+/g, '')}`);
     run = [];
   };
-  for (const line of text.split('\n')) {
-    const m = /^\s*(?:\d+\s+)?remark (.*)$/.exec(line);
+  for (const numbered of text.split('\n')) {
+    // Sequence numbers follow the remarks (a long description takes several): not compared.
+    const line = numbered.replace(/^(\s*)\d+ /, '$1');
+    const m = /^\s*remark (.*)$/.exec(line);
     if (m) {
       const remark = m[1]!;
       if ([...remark].length > 100) throw new Error(`a remark of ${[...remark].length} characters`);
@@ -148,4 +162,29 @@ export function substitute(view: View, from: string, to: string, leaf: (s: strin
     return Object.fromEntries(Object.entries(view).map(([k, v]) => [k.split(from).join(to), substitute(v, from, to, leaf)]));
   }
   return view;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The structure of a view without its text: strings become `s`, keys that hold `marker` (or are
+ * uuids, which OPNsense derives from names) become `k`, arrays are sorted. For option values, which also change derived names, ids and order.
+ */
+export function shape(view: View, marker: string): View {
+  if (typeof view === 'string') return 's';
+  if (Array.isArray(view)) return view.map((v) => shape(v, marker)).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  if (view !== null && typeof view === 'object') {
+    return Object.entries(view)
+      .map(([k, v]) => [(marker !== '' && k.includes(marker)) || UUID.test(k) ? 'k' : k, shape(v, marker)] as const)
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  }
+  return view;
+}
+
+/** Every string and key of a view. */
+export function leaves(view: View): string[] {
+  if (typeof view === 'string') return [view];
+  if (Array.isArray(view)) return view.flatMap(leaves);
+  if (view !== null && typeof view === 'object') return Object.entries(view).flatMap(([k, v]) => [k, ...leaves(v)]);
+  return [];
 }
