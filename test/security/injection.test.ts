@@ -109,6 +109,8 @@ interface Tally {
   valid: number;
   rejected: number;
   codes: Set<string>;
+  /** Per vector: inputs, exact (or valid), rejected. */
+  vectors: Record<string, { inputs: number; exact: number; rejected: number }>;
 }
 
 describe('names are identifiers: hostile names are refused by the parser with a positioned error', () => {
@@ -149,7 +151,7 @@ describe('every registered target has an injection checker', () => {
 
 describe.each(targets)('injection corpus: %s', (target) => {
   const checker = checkers[target];
-  const tally: Tally = { inputs: 0, exact: 0, valid: 0, rejected: 0, codes: new Set() };
+  const tally: Tally = { inputs: 0, exact: 0, valid: 0, rejected: 0, codes: new Set(), vectors: {} };
   const toolFiles = new Map<Tool, { file: ToolFile; harmless?: string; replacement?: string }[]>();
   const nftHarmless = new Map<string, string>();
   const noOption = compileText(baseRuleset('plain'), target, { set: baseSet(target) });
@@ -170,6 +172,10 @@ describe.each(targets)('injection corpus: %s', (target) => {
       const context = `${target} ${vector.name} ${entry.name}`;
       const compiled = compileText(input.text, target, { set: input.set });
       tally.inputs++;
+      const perVector = (tally.vectors[vector.name] ??= { inputs: 0, exact: 0, rejected: 0 });
+      perVector.inputs++;
+      if (hasErrors(compiled.diagnostics)) perVector.rejected++;
+      else perVector.exact++;
       if (hasErrors(compiled.diagnostics)) {
         expect(compiled.artifacts, context).toBeUndefined();
         positioned(compiled.diagnostics);
@@ -251,7 +257,7 @@ describe.each(targets)('injection corpus: %s', (target) => {
         if (r.skipped) console.warn(`injection: ${target}: ${tool} skipped: ${r.skipped}`);
       }
     }
-    console.log(`injection: ${JSON.stringify({ target, inputs: tally.inputs, exact: tally.exact, valid: tally.valid, rejected: tally.rejected, codes: [...tally.codes].sort(), tools: [...toolFiles.keys()] })}`);
+    console.log(`injection: ${JSON.stringify({ target, inputs: tally.inputs, exact: tally.exact, valid: tally.valid, rejected: tally.rejected, codes: [...tally.codes].sort(), tools: [...toolFiles.keys()], vectors: tally.vectors })}`);
     expect(tally.inputs).toBe(tally.exact + tally.valid + tally.rejected);
   });
 });
