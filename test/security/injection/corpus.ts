@@ -63,6 +63,8 @@ export const printable: readonly CorpusEntry[] = [
   { name: 'overlong-1k-cjk', text: repeat('中', 1000) },
   { name: 'overlong-100k', text: repeat('x', 100_000) },
   { name: 'overlong-100k-emoji', text: repeat('😀', 100_000) },
+  // An emoji across the 100th UTF-16 unit of a remark with no space to split at.
+  { name: 'emoji-at-remark-limit', text: `${'x'.repeat(99)}😀${'x'.repeat(10)}` },
 ];
 
 /** Raw characters a string must never hold: refused by the parser (PAL1002 or PAL6901) or by `--set` (PAL4008). */
