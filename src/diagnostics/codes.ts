@@ -102,6 +102,10 @@ export const messages = {
   PAL6103: (role: string, name: string, why: string) => `role ${q(role)} cannot be a security group named ${q(name)}: ${why}`,
   PAL6104: (target: string, why: string) => `the ${target} target cannot express this ruleset: ${why}`,
 
+  // injection: text that cannot reach any target safely (PAL6901-PAL6919)
+  PAL6901: (codePoint: string) =>
+    `a string cannot hold the control character ${codePoint}: every target writes strings as one line of printable text`,
+
   // lint findings
   PAL8002: (rule: string, by: string) => `rule ${q(rule)} is shadowed: every packet it matches is decided earlier, by ${by}`,
   PAL8003: (rule: string, by: string) => `rule ${q(rule)} is redundant: without it, its packets are decided the same way by ${by}`,

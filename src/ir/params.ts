@@ -4,9 +4,9 @@
  * canonical (CIDRs in canonical form); a bad value is reported where it was written.
  */
 import { parseDocument, isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
-import { didYouMean, error, withExtras, type Diagnostic, type SourceFile, type Span } from '../diagnostics/index.js';
+import { didYouMean, error, messages, withExtras, type Diagnostic, type SourceFile, type Span } from '../diagnostics/index.js';
 import type { ParamDecl, Value } from '../parser/ast.js';
-import { checkAddress } from '../parser/literals.js';
+import { checkAddress, codePointName, FORBIDDEN_IN_STRING } from '../parser/literals.js';
 import type { BoundParam, ParamType, ParamValue } from './types.js';
 
 export const PARAM_TYPES: readonly ParamType[] = ['bool', 'int', 'string', 'cidr', 'list(cidr)', 'list(string)', 'list(int)'];
@@ -86,8 +86,11 @@ function coerceText(type: 'bool' | 'int' | 'string' | 'cidr', text: string, span
     case 'int':
       if (/^\d{1,10}$/.test(text) && Number(text) <= 4294967295) return { ok: true, value: Number(text) };
       return { ok: false, why: `${JSON.stringify(text)} is not a whole number`, span };
-    case 'string':
+    case 'string': {
+      const bad = FORBIDDEN_IN_STRING.exec(text);
+      if (bad) return { ok: false, why: messages.PAL6901(codePointName(bad[0])), span };
       return { ok: true, value: text };
+    }
     case 'cidr': {
       const checked = checkAddress(text, text.includes(':') ? 6 : 4, span);
       return checked.ok ? { ok: true, value: checked.value.cidr } : { ok: false, why: checked.diagnostic.message, span };

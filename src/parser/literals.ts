@@ -45,11 +45,27 @@ export function checkAddress(text: string, family: 4 | 6, span: Span): Checked<A
   return { ok: true, value: { kind: 'address', family, cidr: canonical, prefixed: true, span } };
 }
 
+/**
+ * Characters no string may hold, wherever it comes from (a `.pal` file, `--set`, a vars file):
+ * control characters (C0, DEL, C1, which also covers NUL, tab, CR, LF and NEL) and the Unicode
+ * line and paragraph separators. Every target writes strings as one line of text; rather than
+ * strip or replace them per target, they are refused here with a positioned error.
+ */
+export const FORBIDDEN_IN_STRING = /[\p{Cc}\u2028\u2029]/u;
+
+/** `U+0000`: how a forbidden character is named in a message. */
+export function codePointName(ch: string): string {
+  return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
 /** The value of a string token: quotes removed, `\"` and `\\` unescaped; any other escape is an error. */
 export function checkString(image: string, span: Span): Checked<string> {
   let out = '';
   for (let i = 1; i < image.length - 1; i++) {
     const ch = image[i]!;
+    if (FORBIDDEN_IN_STRING.test(ch)) {
+      return { ok: false, diagnostic: error('PAL6901', span.source.span(span.start + i, span.start + i + 1), codePointName(ch)) };
+    }
     if (ch !== '\\') {
       out += ch;
       continue;

@@ -86,7 +86,7 @@ const intArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 999 }).map((n) => `0${n}`) },
 );
 
-const STRING_UNITS = ['a', 'b', 'Z', ' ', '"', '\\', '#', 'é', '{', '}', '\t', '-', '>', '/', '$', '[', ','];
+const STRING_UNITS = ['a', 'b', 'Z', ' ', '"', '\\', '#', 'é', '{', '}', '\u00a0', '-', '>', '/', '$', '[', ','];
 const stringArb: fc.Arbitrary<string> = fc
   .string({ unit: fc.constantFrom(...STRING_UNITS), maxLength: 12 })
   .map((s) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);

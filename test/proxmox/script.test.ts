@@ -149,7 +149,7 @@ const NASTY = `
 zone lan = 10.0.0.0/8, fd00::/8
 role web = 10.1.0.0/24, fd00:1::/64
 role db  = 10.2.0.5
-quoted allow lan -> web tcp/80, tcp/443 "it's \\"quoted\\" $HOME \`id\` ; rm -rf * \\\\ # not a comment"
+quoted allow lan -> web tcp/80, tcp/443 "it's \\"quoted\\" $HOME \`id\` ; rm -rf * \\\\ not a comment"
 ping   allow any -> [web, db] icmp/echo-request, icmpv6/echo-request "ping"
 block  deny  web -> db tcp/5432
 dbs    allow [web, lan] -> db tcp/5432, udp/1-15, udp/17-31, udp/33-47, udp/49-63, udp/65-79, udp/81-95, udp/97-111, udp/113-127

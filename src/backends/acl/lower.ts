@@ -41,7 +41,8 @@ export function remarks(text: string): string[] {
   let rest = text.replace(/\s+/g, ' ').trim();
   while (rest.length > MAX_REMARK) {
     let cut = rest.lastIndexOf(' ', MAX_REMARK);
-    if (cut <= 0) cut = MAX_REMARK;
+    // No space to split at: cut at the limit, but never between the two halves of a character.
+    if (cut <= 0) cut = /[\uD800-\uDBFF]/.test(rest[MAX_REMARK - 1]!) ? MAX_REMARK - 1 : MAX_REMARK;
     out.push(rest.slice(0, cut).trimEnd());
     rest = rest.slice(cut).trimStart();
   }

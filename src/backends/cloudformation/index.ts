@@ -12,6 +12,7 @@ import { stableJson, type Json } from '../aws/json.js';
 import { lowerGroups } from '../aws/lower.js';
 import { ROLE_TAG, type SecurityGroup, type SgModel, type SgRule } from '../aws/model.js';
 import { headerLines, maxRulesOption } from '../aws/options.js';
+import type { Ruleset } from '../../ir/index.js';
 import { defineBackend } from '../types.js';
 
 /** A logical id: letters and digits only, from an identifier (`cp-k8s-api` → `CpK8sApi`). */
@@ -47,6 +48,20 @@ function ruleResource(g: SecurityGroup, r: SgRule): Json {
     Type: ingress ? 'AWS::EC2::SecurityGroupIngress' : 'AWS::EC2::SecurityGroupEgress',
     Properties: { GroupId: groupRef(g), IpProtocol: r.protocol, ...ports(r), ...peer, Description: r.description },
   };
+}
+
+/** A template's Description holds at most 1024 characters (CloudFormation, cfn-lint E1003). */
+const MAX_TEMPLATE_DESCRIPTION = 1024;
+
+/**
+ * The header as the template's Description. Long string parameters could push it past the
+ * limit; the parameters line is then left out whole (it is palisade's note, not the policy)
+ * rather than cut.
+ */
+function templateDescription(ir: Ruleset): string {
+  const full = headerLines(ir, 'CloudFormation security groups').join('; ');
+  if ([...full].length <= MAX_TEMPLATE_DESCRIPTION) return full;
+  return headerLines({ ...ir, params: [] }, 'CloudFormation security groups').join('; ');
 }
 
 function template(model: SgModel, description: string): string {
@@ -118,6 +133,6 @@ export const cloudformation = defineBackend({
 
   emit(ir, options) {
     const { model } = lowerGroups(ir, { name_prefix: '', max_rules: options.max_rules }, 'cloudformation');
-    return [{ path: 'template.json', mediaType: 'application/json', contents: template(model, headerLines(ir, 'CloudFormation security groups').join('; ')) }];
+    return [{ path: 'template.json', mediaType: 'application/json', contents: template(model, templateDescription(ir)) }];
   },
 });

@@ -36,7 +36,9 @@ export function header(ir: Ruleset, what: string): string[] {
   const lines = [`palisade: ${what}`, `source: ${ir.sources[0]?.name ?? ''}`];
   if (ir.params.length > 0) lines.push(`parameters: ${ir.params.map((p) => `${p.name}=${paramText(p)}`).join(' ')}`);
   lines.push('generated file: edit the ruleset, not this file');
-  return lines.map((l) => l.replace(/[#\p{Cc}\u2028\u2029]/gu, ' '));
+  // Whole-line comments: a `#` inside is harmless; a control character (only a file name can hold
+  // one now) would end the line.
+  return lines.map((l) => l.replace(/[\p{Cc}\u2028\u2029]/gu, ' '));
 }
 
 export const proxmox = defineBackend({

@@ -61,7 +61,16 @@ export class NameTable {
   }
 }
 
-/** A comment PVE keeps on one line: no `#` (its parsers split there) and no control characters. */
-export function pveComment(text: string): string {
-  return text.replace(/[#\p{Cc}\u2028\u2029]/gu, ' ').replace(/ {2,}/g, ' ').trim();
+/**
+ * Why PVE would not keep `text` exactly as a rule comment, or undefined when it would. Perl's
+ * parser takes everything after the first `#` and the Rust one (proxmox-ve-rs) splits at the last
+ * `#`, so a `#` inside is refused; both trim the ends and keep one line. A description is
+ * refused rather than rewritten, so what PVE shows is what the ruleset says.
+ */
+export function pveCommentProblem(text: string): string | undefined {
+  const bad = /[#\p{Cc}\u2028\u2029]/u.exec(text);
+  if (bad?.[0] === '#') return 'a PVE rule comment cannot hold "#" (PVE\'s parsers split the line there), so its description would not survive';
+  if (bad) return `a PVE rule comment is one line and cannot hold U+${bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  if (/^\s|\s$/.test(text)) return 'PVE trims the spaces at the ends of a rule comment, so its description would not survive';
+  return undefined;
 }

@@ -37,7 +37,7 @@ import {
 import { ADDRESS_SPEC_MAX, pveCidrs } from './addresses.js';
 import type { PveRule } from './model.js';
 import { DPORT_PROTOCOLS, dportChunks, icmpTypeField, protocolField } from './services.js';
-import { pveComment } from './names.js';
+import { pveCommentProblem } from './names.js';
 
 export interface Names {
   /** The IP set name of a zone or role. */
@@ -109,7 +109,10 @@ export function directionRules(
     }
   }
 
-  const comment = pveComment(rule.description === undefined ? rule.name : `${rule.name}: ${rule.description}`);
+  // The comment is written exactly, or the rule is refused: an empty description is no description.
+  const comment = rule.description ? `${rule.name}: ${rule.description}` : rule.name;
+  const problem = pveCommentProblem(comment);
+  if (problem !== undefined) return { why: problem };
   const out: PveRule[] = [];
   for (const spec of specs) {
     const fields = serviceFields(spec.services);
