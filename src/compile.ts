@@ -1,7 +1,7 @@
 /**
  * The pipeline on one screen:
  *
- *     load (parse + imports) → lower (params, if, names → IR) → target blocks → backend.check → backend.emit
+ *     load (parse + imports) → lower (params, if, names → IR) → target blocks → backend.check → guards → backend.emit
  *
  * Each step returns its diagnostics; the first step with an error ends the run, so no artifact
  * is ever produced from an invalid ruleset. No file system access here: the CLI passes a reader.
@@ -10,6 +10,7 @@ import { hasErrors, type Diagnostic, type SourceFile, type Span } from './diagno
 import { didYouMean, error, withExtras } from './diagnostics/index.js';
 import { backends, getBackend, isTargetId, type Artifact, type TargetId } from './backends/index.js';
 import { resolveOptions, targetBlock } from './backends/options.js';
+import { guards } from './guards/index.js';
 import { lower, type Assignment, type Ruleset } from './ir/index.js';
 import type { Statement } from './parser/ast.js';
 import { load, type SourceReader } from './parser/load.js';
@@ -56,6 +57,8 @@ export function compile(input: RulesetInput & { readonly target: TargetId }): Co
   const options = resolveOptions(backend, targetBlock(ir, backend.id), diagnostics, roleNames(ir));
   diagnostics.push(...backend.check(ir, options));
   if (hasErrors(diagnostics)) return { diagnostics };
+  // Operational guards: warnings only (lockout, exposure, unfiltered guests); never an error.
+  diagnostics.push(...guards(ir, backend.id, options));
   return { artifacts: backend.emit(ir, options), diagnostics };
 }
 

@@ -102,6 +102,17 @@ export const messages = {
   PAL6103: (role: string, name: string, why: string) => `role ${q(role)} cannot be a security group named ${q(name)}: ${why}`,
   PAL6104: (target: string, why: string) => `the ${target} target cannot express this ruleset: ${why}`,
 
+  // operational guards (PAL6920-PAL6949): warnings of `compile`, see src/guards/ and docs/reliability.md
+  PAL6920: (rule: string, opened: string, by: string) => `${rule} opens ${opened} to any address (${by})`,
+  PAL6921: (zone: string, api: string) =>
+    `no rule lets administrators in zone ${q(zone)} reach the ${api} on any role, which the ruleset opens to others: they would be locked out`,
+  PAL6922: (target: string, role: string) =>
+    `no rule lets anyone reach the Talos API (apid, tcp/50000) on role ${q(role)}: once the ${target} patch is applied, talosctl cannot manage these nodes`,
+  PAL6923: (target: string, switches: string) =>
+    `the ${target} target leaves ${switches} as it is: a guest is filtered only when the datacenter firewall, its own firewall and its NIC's firewall=1 are all on, so its VMs may stay unfiltered`,
+  PAL6924: (target: string) =>
+    `the ${target} target turns the datacenter firewall on, which arms every node's host firewall with policy DROP: only the management IP set reaches the GUI (tcp/8006) and SSH (tcp/22) afterwards`,
+
   // lint findings
   PAL8002: (rule: string, by: string) => `rule ${q(rule)} is shadowed: every packet it matches is decided earlier, by ${by}`,
   PAL8003: (rule: string, by: string) => `rule ${q(rule)} is redundant: without it, its packets are decided the same way by ${by}`,
