@@ -8,7 +8,7 @@
 import { warning, type Diagnostic } from '../diagnostics/index.js';
 import { isEmptySet, universe, type Ruleset } from '../ir/index.js';
 import { declarationName } from '../analysis/lint/context.js';
-import { allRoles, someAllow } from './common.js';
+import { allowsPort, allRoles, somePath } from './common.js';
 
 const APIS = [
   { name: 'Kubernetes API (tcp/6443)', port: 6443 },
@@ -16,14 +16,15 @@ const APIS = [
 ];
 
 export function adminLockout(ir: Ruleset): Diagnostic[] {
+  const admins = ir.zones.filter((zone) => /admin/i.test(zone.name) && !isEmptySet(zone.addresses));
+  if (admins.length === 0) return [];
   const roles = allRoles(ir);
   const out: Diagnostic[] = [];
   const anyone = universe(ir.roles.filter((r) => r.addresses === undefined).map((r) => r.name));
-  const managed = APIS.filter((api) => someAllow(ir, anyone, roles, api.port, api.port));
-  for (const zone of ir.zones) {
-    if (!/admin/i.test(zone.name) || isEmptySet(zone.addresses)) continue;
+  const managed = APIS.map((api) => ({ ...api, rules: allowsPort(ir, api.port) })).filter((api) => somePath(ir, api.rules, anyone, roles));
+  for (const zone of admins) {
     for (const api of managed) {
-      if (!someAllow(ir, zone.addresses, roles, api.port, api.port)) out.push(warning('PAL6921', declarationName(zone.span, zone.name), zone.name, api.name));
+      if (!somePath(ir, api.rules, zone.addresses, roles)) out.push(warning('PAL6921', declarationName(zone.span, zone.name), zone.name, api.name));
     }
   }
   return out;

@@ -8,11 +8,12 @@
 import { warning, type Diagnostic } from '../diagnostics/index.js';
 import { universe, type Ruleset } from '../ir/index.js';
 import { declarationName } from '../analysis/lint/context.js';
-import { roleAddresses, someAllow } from './common.js';
+import { allowsPort, roleAddresses, somePath } from './common.js';
 
 export function talosApi(ir: Ruleset, target: string): Diagnostic[] {
   const anyone = universe(ir.roles.filter((r) => r.addresses === undefined).map((r) => r.name));
+  const apid = allowsPort(ir, 50000);
   return ir.roles
-    .filter((role) => !someAllow(ir, anyone, roleAddresses(role), 50000, 50000))
+    .filter((role) => !somePath(ir, apid, anyone, roleAddresses(role)))
     .map((role) => warning('PAL6922', declarationName(role.span, role.name), target, role.name));
 }
