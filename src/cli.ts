@@ -228,22 +228,52 @@ function printArtifacts(artifacts: readonly Artifact[], io: Io): void {
   }
 }
 
-/** Writes every artifact to a temporary file first, then renames them all into place. */
+/**
+ * Writes every artifact to a temporary file first, then renames them all into place. Should a
+ * rename fail (a directory where a file goes), the files already replaced are put back, the new
+ * ones and the temporary files removed, and the directories this run created removed again: an
+ * error leaves the output as it was.
+ */
 function writeArtifacts(dir: string, artifacts: readonly Artifact[], line: CommandLine, index: number): void {
   const temps: { temp: string; final: string }[] = [];
+  const created: string[] = [];
+  const placed: { final: string; backup?: string }[] = [];
+  const mkdir = (d: string): void => {
+    const first = mkdirSync(d, { recursive: true });
+    if (first !== undefined) created.push(first);
+  };
   try {
-    mkdirSync(dir, { recursive: true });
+    mkdir(dir);
     for (const a of artifacts) {
       const final = path.join(dir, a.path);
       const temp = path.join(path.dirname(final), `.${path.basename(final)}.${process.pid}.tmp`);
-      mkdirSync(path.dirname(final), { recursive: true });
-      writeFileSync(temp, a.contents);
+      mkdir(path.dirname(final));
       temps.push({ temp, final });
+      writeFileSync(temp, a.contents);
     }
-    for (const { temp, final } of temps) renameSync(temp, final);
+    for (const { temp, final } of temps) {
+      const backup = isFile(final) ? `${temp}.old` : undefined;
+      if (backup) renameSync(final, backup);
+      placed.push(backup ? { final, backup } : { final });
+      renameSync(temp, final);
+    }
+    for (const p of placed) if (p.backup) rmSync(p.backup, { force: true });
   } catch (e) {
+    for (const { final, backup } of placed.reverse()) {
+      if (backup) renameSync(backup, final);
+      else if (isFile(final)) rmSync(final, { force: true });
+    }
     for (const { temp } of temps) rmSync(temp, { force: true });
+    for (const d of created.reverse()) rmSync(d, { recursive: true, force: true });
     throw new Failed([error('PAL7003', line.span(index), dir, (e as Error).message)]);
+  }
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The pipeline as a library call, with every target at hand:
  *
- *     compile({ entry, read, target }) = analyze (parse, lower, check target blocks) → check → emit
+ *     compile({ entry, read, target }) = analyze (parse, lower, check target blocks) → check → guards → emit
  *
  * The steps are in pipeline.ts; this adds the eager registry (backends/index.ts), for tests,
  * the bench and other library users. The CLI uses pipeline.ts with backends/lazy.ts instead,

@@ -1,7 +1,7 @@
 /**
  * The pipeline on one screen:
  *
- *     load (parse + imports) → lower (params, if, names → IR) → target blocks → backend.check → backend.emit
+ *     load (parse + imports) → lower (params, if, names → IR) → target blocks → backend.check → guards → backend.emit
  *
  * Each step returns its diagnostics; the first step with an error ends the run, so no artifact
  * is ever produced from an invalid ruleset. No file system access here: the CLI passes a reader.
@@ -14,6 +14,7 @@ import { didYouMean, error, withExtras } from './diagnostics/index.js';
 import { describeTarget, isTargetId, targetIds } from './backends/lazy.js';
 import type { Artifact, Backend, OptionSpecs } from './backends/types.js';
 import { resolveOptions, targetBlock } from './backends/options.js';
+import { guards } from './guards/index.js';
 import { lower, type Assignment, type Ruleset } from './ir/index.js';
 import type { Statement } from './parser/ast.js';
 import { load, type SourceReader } from './parser/load.js';
@@ -61,6 +62,8 @@ export function compileWith(input: RulesetInput, backend: Backend<OptionSpecs>):
   const options = resolveOptions(backend, targetBlock(ir, backend.id), diagnostics, roleNames(ir));
   diagnostics.push(...backend.check(ir, options));
   if (hasErrors(diagnostics)) return { diagnostics };
+  // Operational guards: warnings only (lockout, exposure, unfiltered guests); never an error.
+  diagnostics.push(...guards(ir, backend.id, options));
   return { artifacts: backend.emit(ir, options), diagnostics };
 }
 

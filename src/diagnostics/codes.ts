@@ -105,6 +105,16 @@ export const messages = {
   // injection: text that cannot reach any target safely (PAL6901-PAL6919)
   PAL6901: (codePoint: string) =>
     `a string cannot hold the control character ${codePoint}: every target writes strings as one line of printable text`,
+  // operational guards (PAL6920-PAL6949): warnings of `compile`, see src/guards/ and docs/reliability.md
+  PAL6920: (rule: string, opened: string, by: string) => `${rule} opens ${opened} to any address (${by})`,
+  PAL6921: (zone: string, api: string) =>
+    `no rule lets administrators in zone ${q(zone)} reach the ${api} on any role, which the ruleset opens to others: they would be locked out`,
+  PAL6922: (target: string, role: string) =>
+    `no rule lets anyone reach the Talos API (apid, tcp/50000) on role ${q(role)}: once the ${target} patch is applied, talosctl cannot manage these nodes`,
+  PAL6923: (target: string, switches: string) =>
+    `the ${target} target leaves ${switches} as it is: a guest is filtered only when the datacenter firewall, its own firewall and its NIC's firewall=1 are all on, so its VMs may stay unfiltered`,
+  PAL6924: (target: string) =>
+    `the ${target} target turns the datacenter firewall on, which arms every node's host firewall with policy DROP: only the management IP set reaches the GUI (tcp/8006) and SSH (tcp/22) afterwards`,
 
   // lint findings
   PAL8002: (rule: string, by: string) => `rule ${q(rule)} is shadowed: every packet it matches is decided earlier, by ${by}`,

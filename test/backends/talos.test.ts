@@ -94,7 +94,8 @@ default egress deny
     const r = compileText(base('gre allow any -> cp gre, tcp/443\nout deny cp -> any tcp/25'), 'talos', {
       set: ['talos.egress=elsewhere', 'talos.protocols=tcp-udp'],
     });
-    expect(sorted(r.diagnostics)).toEqual([
+    // The backend's own diagnostics; the operational guards are test/guards/guards.test.ts's.
+    expect(sorted(r.diagnostics).filter((d) => !/^PAL69[2-4]\d$/.test(d.code))).toEqual([
       { code: 'PAL6202', line: 10, column: 1, severity: 'warning' },
       { code: 'PAL6202', line: 11, column: 1, severity: 'warning' },
     ]);

@@ -25,12 +25,29 @@ const build = (file: string, set: readonly string[]) => compile({ entry: file, r
 const work = mkdtempSync(path.join(tmpdir(), 'palisade-cfn-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+/**
+ * cfn-lint's findings, as text. Two of them are known false positives for an ICMPv6 type
+ * (`IpProtocol: icmpv6, FromPort: TYPE, ToPort: -1`, which EC2 honours: FromPort is the type,
+ * ToPort -1 all codes): W3687 "ports are ignored" and E3688 "both must be -1", fixed in cfn-lint
+ * by aws-cloudformation/cfn-lint#4600 (aws/aws-cdk#38422). They are left out when, and only
+ * when, the rule they point at is such an ICMPv6 rule; without its ports the rule would permit
+ * all of ICMPv6.
+ */
 function cfnLint(text: string, name: string): { status: number | null; output: string } {
   if (spawnSync('sh', ['-c', 'command -v cfn-lint']).status !== 0) throw new Error('cfn-lint is not installed: pip install cfn-lint (see .ci/run)');
   const file = path.join(work, `${name}.json`);
   writeFileSync(file, text);
-  const r = spawnSync('cfn-lint', [file], { encoding: 'utf8' });
-  return { status: r.status, output: r.stdout + r.stderr };
+  const r = spawnSync('cfn-lint', ['--format', 'json', file], { encoding: 'utf8' });
+  if (r.stdout.trim() === '') return { status: r.status, output: r.stderr };
+  const template = JSON.parse(text) as Record<string, unknown>;
+  const at = (p: readonly (string | number)[]): unknown => p.reduce<unknown>((o, k) => (o as Record<string | number, unknown> | undefined)?.[k], template);
+  const findings = (JSON.parse(r.stdout) as { Rule: { Id: string }; Message: string; Location: { Path: (string | number)[] } }[]).filter((f) => {
+    if (f.Rule.Id !== 'W3687' && f.Rule.Id !== 'E3688') return true;
+    const rule = at(f.Location.Path.slice(0, -1)) as Record<string, unknown> | undefined;
+    return !(rule?.['IpProtocol'] === 'icmpv6' && typeof rule['FromPort'] === 'number' && rule['FromPort'] >= 0 && rule['ToPort'] === -1);
+  });
+  const output = findings.map((f) => `${f.Rule.Id} ${f.Message} at ${f.Location.Path.join('/')}\n`).join('') + r.stderr;
+  return { status: findings.length === 0 ? 0 : r.status, output };
 }
 
 describe.each(goldenCases)('cloudformation: $name', ({ name, file, set }) => {

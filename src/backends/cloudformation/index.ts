@@ -26,9 +26,16 @@ function pascal(text: string): string {
 
 const groupRef = (g: { role: string }): Json => ({ 'Fn::GetAtt': [`${pascal(g.role)}SecurityGroup`, 'GroupId'] });
 
+/**
+ * The protocols whose rules carry from/to ports (ICMP: type and code). Every other protocol
+ * ignores them, so a rule of another protocol is all of it; `icmpv6` is one of the four (a
+ * `[a-z]+` test missed it and wrote `icmpv6/echo-request` as all of ICMPv6).
+ */
+const PORT_PROTOCOLS: ReadonlySet<string> = new Set(['tcp', 'udp', 'icmp', 'icmpv6']);
+
 /** Ports for tcp, udp, icmp and icmpv6 only: cfn-lint (W3687) warns that others ignore them. */
 function ports(r: SgRule): Record<string, Json> {
-  return r.fromPort !== undefined && /^[a-z]+$/.test(r.protocol) ? { FromPort: r.fromPort, ToPort: r.toPort ?? r.fromPort } : {};
+  return r.fromPort !== undefined && PORT_PROTOCOLS.has(r.protocol) ? { FromPort: r.fromPort, ToPort: r.toPort ?? r.fromPort } : {};
 }
 
 function cidrOf(r: SgRule): Record<string, Json> {

@@ -17,8 +17,11 @@ function address(a: PfAddress): Record<string, XmlNode> {
       return { any: '' };
     case 'alias':
       return { address: a.name };
-    case 'cidr':
-      return { address: a.cidr.endsWith('/32') || a.cidr.endsWith('/128') ? a.cidr.slice(0, a.cidr.indexOf('/')) : a.cidr };
+    case 'cidr': {
+      // A host is written bare: /32 for IPv4, /128 for IPv6 (an IPv6 /32 is a network).
+      const host = a.cidr.endsWith(a.cidr.includes(':') ? '/128' : '/32');
+      return { address: host ? a.cidr.slice(0, a.cidr.indexOf('/')) : a.cidr };
+    }
   }
 }
 

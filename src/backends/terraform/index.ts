@@ -52,8 +52,15 @@ function group(g: SecurityGroup): HclBlock {
   };
 }
 
+/**
+ * The protocols whose rules carry from/to ports (ICMP: type and code). Every other protocol
+ * ignores them, so a rule of another protocol is all of it; `icmpv6` is one of the four (a
+ * `[a-z]+` test missed it and wrote `icmpv6/echo-request` as all of ICMPv6).
+ */
+const PORT_PROTOCOLS: ReadonlySet<string> = new Set(['tcp', 'udp', 'icmp', 'icmpv6']);
+
 function rule(g: SecurityGroup, r: SgRule): HclBlock {
-  const ports = r.protocol !== '-1' && /^[a-z]+$/.test(r.protocol) && r.fromPort !== undefined;
+  const ports = PORT_PROTOCOLS.has(r.protocol) && r.fromPort !== undefined;
   const peer =
     r.peer.kind === 'ipv4'
       ? attr('cidr_ipv4', str(r.peer.cidr))
