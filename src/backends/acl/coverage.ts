@@ -1,0 +1,136 @@
+/**
+ * "Does the ruleset already permit every one of these packets?", answered exactly without
+ * building the ruleset's whole permitted set.
+ *
+ * A packet is judged by the first rule that holds it, so the verdicts on a set of packets Q
+ * depend only on the rules that intersect Q: a policy reduced to those rules (same gates,
+ * scopes, order and fallbacks) permits exactly the same packets of Q. An index of the rules by
+ * address blocks finds a short list that holds every intersecting rule (it may hold more: a
+ * rule that intersects nothing changes nothing), and first match then runs on Q alone with the
+ * set algebra: the packets of Q not yet judged, rule by rule, until a deny holds one of them
+ * (not covered) or none is left. The cost per question is the size of its neighbourhood, not of
+ * the ruleset.
+ */
+import { PacketUniverse, type AclRule, type Gate, type PacketSet, type Policy } from '../../analysis/index.js';
+import { intersectSets, intervals, isEmptySet, type AddressSet, type ServiceSet } from '../../ir/index.js';
+
+/** Address blocks of the index: /16 for IPv4, /48 for IPv6. */
+const SHIFT = { 4: 16n, 6: 80n } as const;
+/** A range over more blocks than this is not indexed by block (it is listed as wide). */
+const MAX_BLOCKS = 64n;
+
+type Blocks = string[] | 'wide';
+
+/** The index blocks of a set's addresses, or `wide` when there are too many (or opaque roles). */
+function blocks(set: AddressSet): Blocks {
+  if (set.opaque.length > 0) return 'wide';
+  const out: string[] = [];
+  const add = (family: 4 | 6, lo: bigint, hi: bigint): boolean => {
+    const first = lo >> SHIFT[family];
+    const last = hi >> SHIFT[family];
+    if (last - first >= MAX_BLOCKS) return false;
+    for (let b = first; b <= last; b++) out.push(`${family}:${b}`);
+    return true;
+  };
+  for (const [lo, hi] of set.v4) if (!add(4, BigInt(lo), BigInt(hi))) return 'wide';
+  for (const [lo, hi] of set.v6) if (!add(6, lo, hi)) return 'wide';
+  return out;
+}
+
+/** The rules of one gate by the address blocks of one side (source or destination). */
+class SideIndex {
+  readonly #byBlock = new Map<string, number[]>();
+  readonly #wide: number[] = [];
+
+  constructor(sets: readonly AddressSet[]) {
+    sets.forEach((set, i) => {
+      const bs = blocks(set);
+      if (bs === 'wide') {
+        this.#wide.push(i);
+        return;
+      }
+      for (const b of new Set(bs)) {
+        let list = this.#byBlock.get(b);
+        if (!list) this.#byBlock.set(b, (list = []));
+        list.push(i);
+      }
+    });
+  }
+
+  /** Rules that may hold an address of `set` on this side, in rule order; undefined: any rule may. */
+  candidates(set: AddressSet): number[] | undefined {
+    const bs = blocks(set);
+    if (bs === 'wide') return undefined;
+    const found = new Set<number>(this.#wide);
+    for (const b of bs) for (const i of this.#byBlock.get(b) ?? []) found.add(i);
+    return [...found].sort((a, b) => a - b);
+  }
+}
+
+function servicesMeet(a: ServiceSet, b: ServiceSet): boolean {
+  if (a.any || b.any) return true;
+  return a.entries.some((x) =>
+    b.entries.some((y) => x.protocol === y.protocol && (x.ports === undefined || y.ports === undefined || intervals.intersect(x.ports, y.ports).length > 0)),
+  );
+}
+
+const meets = (a: AddressSet, b: AddressSet): boolean => !isEmptySet(intersectSets(a, b));
+
+/** A gate with the rules that can match packets from `source` to `destination` with `services`. */
+class GateIndex {
+  readonly #sources: SideIndex;
+  readonly #destinations: SideIndex;
+
+  constructor(readonly gate: Gate) {
+    this.#sources = new SideIndex(gate.rules.map((r) => r.source));
+    this.#destinations = new SideIndex(gate.rules.map((r) => r.destination));
+  }
+
+  reduced(source: AddressSet, destination: AddressSet, services: ServiceSet): Gate {
+    const rules = this.gate.rules;
+    const list = this.#destinations.candidates(destination) ?? this.#sources.candidates(source) ?? rules.map((_, i) => i);
+    const kept: AclRule[] = [];
+    for (const i of list) {
+      const r = rules[i]!;
+      if (servicesMeet(r.services, services) && meets(r.destination, destination) && meets(r.source, source)) kept.push(r);
+    }
+    return { ...this.gate, rules: kept };
+  }
+}
+
+export class Coverage {
+  readonly #universe: PacketUniverse;
+  readonly #gates: readonly GateIndex[];
+
+  constructor(readonly policy: Policy) {
+    this.#universe = new PacketUniverse(policy.opaqueRoles);
+    this.#gates = policy.gates.map((g) => new GateIndex(g));
+  }
+
+  /** Whether the policy permits every valid packet from `source` to `destination` with `services`. */
+  covers(source: AddressSet, destination: AddressSet, services: ServiceSet): boolean {
+    const wanted = this.#universe.product(source, destination, services);
+    return this.#gates.every((g) => this.#passes(g.reduced(source, destination, services), wanted));
+  }
+
+  /** Whether a gate lets every packet of `wanted` through: first match over the packets still unjudged. */
+  #passes(gate: Gate, wanted: PacketSet): boolean {
+    let open = wanted.intersect(this.#scope(gate));
+    for (const rule of gate.rules) {
+      if (open.isEmpty()) return true;
+      const matched = this.#universe.product(rule.source, rule.destination, rule.services);
+      if (rule.action === 'deny' && !open.intersect(matched).isEmpty()) return false;
+      open = open.minus(matched);
+    }
+    return open.isEmpty() || gate.fallback === 'allow';
+  }
+
+  /** The packets a gate judges (outside its scope it lets everything through). */
+  #scope(gate: Gate): PacketSet {
+    const u = this.#universe;
+    const s = gate.scope;
+    if (s.kind === 'all') return u.all();
+    const any: ServiceSet = { any: true, entries: [] };
+    return s.kind === 'destination' ? u.product(u.everySource, s.addresses, any) : u.product(s.addresses, u.everySource, any);
+  }
+}
