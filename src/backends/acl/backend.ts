@@ -8,7 +8,7 @@ import { PORT_PROTOCOLS, type BoundParam, type Family, type Ruleset } from '../.
 import { defineBackend, type OptionValues } from '../types.js';
 import { aclCost, costReport } from './cost.js';
 import { dialects, type DialectId } from './dialect.js';
-import { lowerAcls } from './lower.js';
+import { lowerAcls, type Lowered } from './lower.js';
 import { printConfig } from './print.js';
 import { readAcls } from './read.js';
 
@@ -64,6 +64,20 @@ function header(ir: Ruleset, id: DialectId): string[] {
   return lines;
 }
 
+/**
+ * check() and emit() lower the same ruleset with the same names: the second call reuses the
+ * first's result (keyed by the ruleset object, which is never mutated, and the ACL names).
+ */
+const lowered = new WeakMap<Ruleset, Map<string, Lowered>>();
+function lowerOnce(ir: Ruleset, names: Readonly<Record<Family, string>>): Lowered {
+  let byNames = lowered.get(ir);
+  if (!byNames) lowered.set(ir, (byNames = new Map()));
+  const key = `${names[4]}\n${names[6]}`;
+  let result = byNames.get(key);
+  if (!result) byNames.set(key, (result = lowerAcls(ir, names)));
+  return result;
+}
+
 export function switchBackend(id: DialectId) {
   const dialect = dialects[id];
   return defineBackend({
@@ -94,7 +108,7 @@ export function switchBackend(id: DialectId) {
         }
       }
       if (diagnostics.length > 0) return diagnostics;
-      const { acls, unrepliable } = lowerAcls(ir, aclNames(o));
+      const { acls, unrepliable } = lowerOnce(ir, aclNames(o));
       for (const rule of unrepliable) {
         const span = rule.origin.span ?? ir.sources[0]?.span(0, 0);
         if (o['narrow-replies']) diagnostics.push(warning('PAL6402', span, id, rule.origin.label));
@@ -124,7 +138,7 @@ export function switchBackend(id: DialectId) {
     },
 
     emit(ir, o) {
-      const { acls } = lowerAcls(ir, aclNames(o));
+      const { acls } = lowerOnce(ir, aclNames(o));
       const interfaces = o.interfaces === '' ? [] : o.interfaces.split(',');
       const text = printConfig(header(ir, id), acls, dialect, { interfaces, previous: previousNames(o) });
       return [

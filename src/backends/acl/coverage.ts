@@ -74,9 +74,14 @@ function servicesMeet(a: ServiceSet, b: ServiceSet): boolean {
   );
 }
 
-const meets = (a: AddressSet, b: AddressSet): boolean => !isEmptySet(intersectSets(a, b));
+/** A rule cut down to the packets of one question (the only ones it is asked about). */
+interface Near {
+  readonly rule: AclRule;
+  readonly source: AddressSet;
+  readonly destination: AddressSet;
+}
 
-/** A gate with the rules that can match packets from `source` to `destination` with `services`. */
+/** A gate's rules, indexed to find those that can match packets of a question. */
 class GateIndex {
   readonly #sources: SideIndex;
   readonly #destinations: SideIndex;
@@ -86,15 +91,20 @@ class GateIndex {
     this.#destinations = new SideIndex(gate.rules.map((r) => r.destination));
   }
 
-  reduced(source: AddressSet, destination: AddressSet, services: ServiceSet): Gate {
+  /** The rules, in order, that hold some packet from `source` to `destination` with `services`. */
+  near(source: AddressSet, destination: AddressSet, services: ServiceSet): Near[] {
     const rules = this.gate.rules;
     const list = this.#destinations.candidates(destination) ?? this.#sources.candidates(source) ?? rules.map((_, i) => i);
-    const kept: AclRule[] = [];
+    const out: Near[] = [];
     for (const i of list) {
-      const r = rules[i]!;
-      if (servicesMeet(r.services, services) && meets(r.destination, destination) && meets(r.source, source)) kept.push(r);
+      const rule = rules[i]!;
+      if (!servicesMeet(rule.services, services)) continue;
+      const d = intersectSets(rule.destination, destination);
+      if (isEmptySet(d)) continue;
+      const s = intersectSets(rule.source, source);
+      if (!isEmptySet(s)) out.push({ rule, source: s, destination: d });
     }
-    return { ...this.gate, rules: kept };
+    return out;
   }
 }
 
@@ -110,27 +120,32 @@ export class Coverage {
   /** Whether the policy permits every valid packet from `source` to `destination` with `services`. */
   covers(source: AddressSet, destination: AddressSet, services: ServiceSet): boolean {
     const wanted = this.#universe.product(source, destination, services);
-    return this.#gates.every((g) => this.#passes(g.reduced(source, destination, services), wanted));
+    return this.#gates.every((g) => this.#passes(g, wanted, source, destination, services));
   }
 
-  /** Whether a gate lets every packet of `wanted` through: first match over the packets still unjudged. */
-  #passes(gate: Gate, wanted: PacketSet): boolean {
-    let open = wanted.intersect(this.#scope(gate));
-    for (const rule of gate.rules) {
+  /**
+   * Whether a gate lets every packet of `wanted` through: first match over the packets still
+   * unjudged, each rule's packets taken only within the question's addresses.
+   */
+  #passes(index: GateIndex, wanted: PacketSet, source: AddressSet, destination: AddressSet, services: ServiceSet): boolean {
+    const u = this.#universe;
+    let open = wanted.intersect(this.#scope(index.gate, source, destination));
+    for (const near of index.near(source, destination, services)) {
       if (open.isEmpty()) return true;
-      const matched = this.#universe.product(rule.source, rule.destination, rule.services);
-      if (rule.action === 'deny' && !open.intersect(matched).isEmpty()) return false;
+      const matched = u.product(near.source, near.destination, near.rule.services);
+      if (near.rule.action === 'deny' && !open.intersect(matched).isEmpty()) return false;
       open = open.minus(matched);
     }
-    return open.isEmpty() || gate.fallback === 'allow';
+    return open.isEmpty() || index.gate.fallback === 'allow';
   }
 
-  /** The packets a gate judges (outside its scope it lets everything through). */
-  #scope(gate: Gate): PacketSet {
-    const u = this.#universe;
+  /** The packets of a question a gate judges (outside its scope it lets everything through). */
+  #scope(gate: Gate, source: AddressSet, destination: AddressSet): PacketSet {
     const s = gate.scope;
-    if (s.kind === 'all') return u.all();
     const any: ServiceSet = { any: true, entries: [] };
-    return s.kind === 'destination' ? u.product(u.everySource, s.addresses, any) : u.product(s.addresses, u.everySource, any);
+    if (s.kind === 'all') return this.#universe.product(source, destination, any);
+    return s.kind === 'destination'
+      ? this.#universe.product(source, intersectSets(destination, s.addresses), any)
+      : this.#universe.product(intersectSets(source, s.addresses), destination, any);
   }
 }

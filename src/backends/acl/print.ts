@@ -41,10 +41,23 @@ function protocol(p: number | undefined, family: Family, dialect: Dialect): stri
   return wordFor(protocolWords, p) ?? String(p);
 }
 
-export function entryWords(e: AclEntry, family: Family, dialect: Dialect): string[] {
+type AddressWords = (a: AclAddress) => string;
+
+/** An address's words, printed once per distinct CIDR of an ACL (entries repeat prefixes). */
+function addressWords(family: Family, dialect: Dialect): AddressWords {
+  const known = new Map<string, string>();
+  return (a) => {
+    if (a.kind === 'any') return 'any';
+    let text = known.get(a.cidr);
+    if (text === undefined) known.set(a.cidr, (text = address(a, family, dialect)));
+    return text;
+  };
+}
+
+export function entryWords(e: AclEntry, family: Family, dialect: Dialect, addressOf = addressWords(family, dialect)): string[] {
   const words = [e.action === 'allow' ? 'permit' : 'deny', protocol(e.protocol, family, dialect)];
-  words.push(address(e.source, family, dialect), ...ports(e.sourcePorts));
-  words.push(address(e.destination, family, dialect), ...ports(e.destinationPorts));
+  words.push(addressOf(e.source), ...ports(e.sourcePorts));
+  words.push(addressOf(e.destination), ...ports(e.destinationPorts));
   if (e.icmpType !== undefined) words.push(wordFor(family === 4 ? icmpWords : icmpv6Words, e.icmpType) ?? String(e.icmpType));
   if (e.established) words.push('established');
   return words;
@@ -54,13 +67,14 @@ export function printAcl(acl: Acl, dialect: Dialect): string[] {
   const out = [`${dialect.header[acl.family]} ${acl.name}`];
   const pad = dialect.indent;
   if (dialect.counters) out.push(`${pad}${dialect.counters}`);
+  const addresses = addressWords(acl.family, dialect);
   let seq = 0;
   for (const line of acl.lines) {
     if (line.kind === 'remark') {
       if (dialect.numberedRemarks) out.push(`${pad}${(seq += 10)} remark ${line.text}`);
       else out.push(`${pad}remark ${line.text}`);
     } else {
-      out.push(`${pad}${dialect.sequenceWord[acl.family]}${(seq += 10)} ${entryWords(line, acl.family, dialect).join(' ')}`);
+      out.push(`${pad}${dialect.sequenceWord[acl.family]}${(seq += 10)} ${entryWords(line, acl.family, dialect, addresses).join(' ')}`);
     }
   }
   out.push('exit');
