@@ -8,11 +8,12 @@
  * address blocks finds a short list that holds every intersecting rule (it may hold more: a
  * rule that intersects nothing changes nothing), and first match then runs on Q alone with the
  * set algebra: the packets of Q not yet judged, rule by rule, until a deny holds one of them
- * (not covered) or none is left. The cost per question is the size of its neighbourhood, not of
+ * (not covered) or none is left; each rule's packets are taken only within the question's
+ * addresses and services, since no other packet is asked about. The cost per question is the size of its neighbourhood, not of
  * the ruleset.
  */
 import { PacketUniverse, type AclRule, type Gate, type PacketSet, type Policy } from '../../analysis/index.js';
-import { intersectSets, intervals, isEmptySet, type AddressSet, type ServiceSet } from '../../ir/index.js';
+import { intersectSets, intervals, isEmptySet, type AddressSet, type ServiceEntry, type ServiceSet } from '../../ir/index.js';
 
 /** Address blocks of the index: /16 for IPv4, /48 for IPv6. */
 const SHIFT = { 4: 16n, 6: 80n } as const;
@@ -67,11 +68,42 @@ class SideIndex {
   }
 }
 
-function servicesMeet(a: ServiceSet, b: ServiceSet): boolean {
-  if (a.any || b.any) return true;
-  return a.entries.some((x) =>
-    b.entries.some((y) => x.protocol === y.protocol && (x.ports === undefined || y.ports === undefined || intervals.intersect(x.ports, y.ports).length > 0)),
-  );
+/** The services in both sets (entries are one per protocol; no ports: every port or type). */
+function commonServices(a: ServiceSet, b: ServiceSet): ServiceSet {
+  if (a.any) return b;
+  if (b.any) return a;
+  const entries: ServiceEntry[] = [];
+  for (const x of a.entries) {
+    for (const y of b.entries) {
+      if (x.protocol !== y.protocol) continue;
+      if (x.ports === undefined || y.ports === undefined) {
+        const ports = x.ports ?? y.ports;
+        entries.push(ports === undefined ? { protocol: x.protocol } : { protocol: x.protocol, ports });
+      } else {
+        const ports = intervals.intersect(x.ports, y.ports);
+        if (ports.length > 0) entries.push({ protocol: x.protocol, ports });
+      }
+    }
+  }
+  return { any: false, entries };
+}
+
+const noServices = (s: ServiceSet): boolean => !s.any && s.entries.length === 0;
+
+/** The rules in both sorted lists (undefined: every rule). */
+function both(a: number[] | undefined, b: number[] | undefined): number[] | undefined {
+  if (a === undefined || b === undefined) return a ?? b;
+  const out: number[] = [];
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i]! < b[j]!) i++;
+    else if (a[i]! > b[j]!) j++;
+    else {
+      out.push(a[i]!);
+      i++;
+      j++;
+    }
+  }
+  return out;
 }
 
 /** A rule cut down to the packets of one question (the only ones it is asked about). */
@@ -79,6 +111,7 @@ interface Near {
   readonly rule: AclRule;
   readonly source: AddressSet;
   readonly destination: AddressSet;
+  readonly services: ServiceSet;
 }
 
 /** A gate's rules, indexed to find those that can match packets of a question. */
@@ -94,15 +127,16 @@ class GateIndex {
   /** The rules, in order, that hold some packet from `source` to `destination` with `services`. */
   near(source: AddressSet, destination: AddressSet, services: ServiceSet): Near[] {
     const rules = this.gate.rules;
-    const list = this.#destinations.candidates(destination) ?? this.#sources.candidates(source) ?? rules.map((_, i) => i);
+    const list = both(this.#destinations.candidates(destination), this.#sources.candidates(source)) ?? rules.map((_, i) => i);
     const out: Near[] = [];
     for (const i of list) {
       const rule = rules[i]!;
-      if (!servicesMeet(rule.services, services)) continue;
+      const common = commonServices(rule.services, services);
+      if (noServices(common)) continue;
       const d = intersectSets(rule.destination, destination);
       if (isEmptySet(d)) continue;
       const s = intersectSets(rule.source, source);
-      if (!isEmptySet(s)) out.push({ rule, source: s, destination: d });
+      if (!isEmptySet(s)) out.push({ rule, source: s, destination: d, services: common });
     }
     return out;
   }
@@ -129,10 +163,10 @@ export class Coverage {
    */
   #passes(index: GateIndex, wanted: PacketSet, source: AddressSet, destination: AddressSet, services: ServiceSet): boolean {
     const u = this.#universe;
-    let open = wanted.intersect(this.#scope(index.gate, source, destination));
+    let open = index.gate.scope.kind === 'all' ? wanted : wanted.intersect(this.#scope(index.gate, source, destination));
     for (const near of index.near(source, destination, services)) {
       if (open.isEmpty()) return true;
-      const matched = u.product(near.source, near.destination, near.rule.services);
+      const matched = u.product(near.source, near.destination, near.services);
       if (near.rule.action === 'deny' && !open.intersect(matched).isEmpty()) return false;
       open = open.minus(matched);
     }
