@@ -4,66 +4,92 @@
  *
  * A packet is judged by the first rule that holds it, so the verdicts on a set of packets Q
  * depend only on the rules that intersect Q: a policy reduced to those rules (same gates,
- * scopes, order and fallbacks) permits exactly the same packets of Q. An index of the rules by
- * address blocks finds a short list that holds every intersecting rule (it may hold more: a
- * rule that intersects nothing changes nothing), and first match then runs on Q alone with the
+ * scopes, order and fallbacks) permits exactly the same packets of Q. An index of the rules'
+ * address ranges finds those whose source and destination overlap Q's (a rule whose services
+ * miss Q's is dropped next), and first match then runs on Q alone with the
  * set algebra: the packets of Q not yet judged, rule by rule, until a deny holds one of them
  * (not covered) or none is left; each rule's packets are taken only within the question's
- * addresses and services, since no other packet is asked about. The cost per question is the size of its neighbourhood, not of
- * the ruleset.
+ * addresses and services, since no other packet is asked about. The cost per question is the
+ * size of its neighbourhood, not of the ruleset.
  */
 import { PacketUniverse, type AclRule, type Gate, type PacketSet, type Policy } from '../../analysis/index.js';
-import { intersectSets, intervals, isEmptySet, type AddressSet, type ServiceEntry, type ServiceSet } from '../../ir/index.js';
+import { intervals, isEmptySet, type AddressSet, type ServiceEntry, type ServiceSet } from '../../ir/index.js';
 
-/** Address blocks of the index: /16 for IPv4, /48 for IPv6. */
-const SHIFT = { 4: 16n, 6: 80n } as const;
-/** A range over more blocks than this is not indexed by block (it is listed as wide). */
-const MAX_BLOCKS = 64n;
+type Bound = number | bigint;
 
-type Blocks = string[] | 'wide';
+/**
+ * Ranges of one family grouped by size class (class c: hi - lo < 2^c), each class sorted by
+ * start. A range of class c that overlaps [lo, hi] starts in [lo - 2^c + 1, hi], so each class
+ * is one binary search and a scan over ranges that nearly all overlap.
+ */
+class RangeIndex<T extends Bound> {
+  readonly #classes = new Map<number, { starts: T[]; ends: T[]; rules: number[] }>();
 
-/** The index blocks of a set's addresses, or `wide` when there are too many (or opaque roles). */
-function blocks(set: AddressSet): Blocks {
-  if (set.opaque.length > 0) return 'wide';
-  const out: string[] = [];
-  const add = (family: 4 | 6, lo: bigint, hi: bigint): boolean => {
-    const first = lo >> SHIFT[family];
-    const last = hi >> SHIFT[family];
-    if (last - first >= MAX_BLOCKS) return false;
-    for (let b = first; b <= last; b++) out.push(`${family}:${b}`);
-    return true;
-  };
-  for (const [lo, hi] of set.v4) if (!add(4, BigInt(lo), BigInt(hi))) return 'wide';
-  for (const [lo, hi] of set.v6) if (!add(6, lo, hi)) return 'wide';
-  return out;
-}
-
-/** The rules of one gate by the address blocks of one side (source or destination). */
-class SideIndex {
-  readonly #byBlock = new Map<string, number[]>();
-  readonly #wide: number[] = [];
-
-  constructor(sets: readonly AddressSet[]) {
-    sets.forEach((set, i) => {
-      const bs = blocks(set);
-      if (bs === 'wide') {
-        this.#wide.push(i);
-        return;
-      }
-      for (const b of new Set(bs)) {
-        let list = this.#byBlock.get(b);
-        if (!list) this.#byBlock.set(b, (list = []));
-        list.push(i);
-      }
-    });
+  constructor(
+    entries: readonly { readonly lo: T; readonly hi: T; readonly rule: number }[],
+    widthOf: (lo: T, hi: T) => number,
+    private readonly below: (x: T, bits: number) => T,
+  ) {
+    const byClass = new Map<number, { lo: T; hi: T; rule: number }[]>();
+    for (const e of entries) {
+      const c = widthOf(e.lo, e.hi);
+      let list = byClass.get(c);
+      if (!list) byClass.set(c, (list = []));
+      list.push(e);
+    }
+    for (const [c, list] of byClass) {
+      list.sort((a, b) => (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : a.rule - b.rule));
+      this.#classes.set(c, { starts: list.map((e) => e.lo), ends: list.map((e) => e.hi), rules: list.map((e) => e.rule) });
+    }
   }
 
-  /** Rules that may hold an address of `set` on this side, in rule order; undefined: any rule may. */
-  candidates(set: AddressSet): number[] | undefined {
-    const bs = blocks(set);
-    if (bs === 'wide') return undefined;
-    const found = new Set<number>(this.#wide);
-    for (const b of bs) for (const i of this.#byBlock.get(b) ?? []) found.add(i);
+  /** Adds to `out` every rule with a range overlapping [lo, hi]. */
+  overlapping(lo: T, hi: T, out: Set<number>): void {
+    for (const [c, { starts, ends, rules }] of this.#classes) {
+      const from = this.below(lo, c);
+      let a = 0;
+      let z = starts.length;
+      while (a < z) {
+        const m = (a + z) >> 1;
+        if (starts[m]! < from) a = m + 1;
+        else z = m;
+      }
+      for (let k = a; k < starts.length && starts[k]! <= hi; k++) if (ends[k]! >= lo) out.add(rules[k]!);
+    }
+  }
+}
+
+/** Bits needed for hi - lo (the size class of a range). */
+const v4Width = (lo: number, hi: number): number => (hi === lo ? 0 : (hi - lo).toString(2).length);
+const v6Width = (lo: bigint, hi: bigint): number => (hi === lo ? 0 : (hi - lo).toString(2).length);
+/** The lowest start a range of class `bits` can have and still reach x. */
+const v4Below = (x: number, bits: number): number => x - 2 ** bits + 1;
+const v6Below = (x: bigint, bits: number): bigint => x - (1n << BigInt(bits)) + 1n;
+
+/** The rules of one gate by the addresses of one side (source or destination). */
+class SideIndex {
+  readonly #v4: RangeIndex<number>;
+  readonly #v6: RangeIndex<bigint>;
+  /** Rules with opaque roles on this side: kept as candidates for every question. */
+  readonly #opaque: number[] = [];
+
+  constructor(sets: readonly AddressSet[]) {
+    const v4: { lo: number; hi: number; rule: number }[] = [];
+    const v6: { lo: bigint; hi: bigint; rule: number }[] = [];
+    sets.forEach((set, rule) => {
+      for (const [lo, hi] of set.v4) v4.push({ lo, hi, rule });
+      for (const [lo, hi] of set.v6) v6.push({ lo, hi, rule });
+      if (set.opaque.length > 0) this.#opaque.push(rule);
+    });
+    this.#v4 = new RangeIndex(v4, v4Width, v4Below);
+    this.#v6 = new RangeIndex(v6, v6Width, v6Below);
+  }
+
+  /** The rules whose addresses on this side overlap `set` (and those with opaque roles), in rule order. */
+  candidates(set: AddressSet): number[] {
+    const found = new Set<number>(this.#opaque);
+    for (const [lo, hi] of set.v4) this.#v4.overlapping(lo, hi, found);
+    for (const [lo, hi] of set.v6) this.#v6.overlapping(lo, hi, found);
     return [...found].sort((a, b) => a - b);
   }
 }
@@ -90,9 +116,40 @@ function commonServices(a: ServiceSet, b: ServiceSet): ServiceSet {
 
 const noServices = (s: ServiceSet): boolean => !s.any && s.entries.length === 0;
 
-/** The rules in both sorted lists (undefined: every rule). */
-function both(a: number[] | undefined, b: number[] | undefined): number[] | undefined {
-  if (a === undefined || b === undefined) return a ?? b;
+/**
+ * The common ranges of two canonical lists, by binary search in the longer one (a role list of
+ * thousands of ranges against a question's few).
+ */
+function commonRanges<T extends Bound>(a: intervals.Ranges<T>, b: intervals.Ranges<T>): intervals.Ranges<T> {
+  if (a.length > b.length) return commonRanges(b, a);
+  const out: intervals.Range<T>[] = [];
+  let from = 0;
+  for (const [lo, hi] of a) {
+    let z = b.length;
+    while (from < z) {
+      const m = (from + z) >> 1;
+      if (b[m]![1] < lo) from = m + 1;
+      else z = m;
+    }
+    for (let k = from; k < b.length && b[k]![0] <= hi; k++) {
+      const [blo, bhi] = b[k]!;
+      out.push([blo > lo ? blo : lo, bhi < hi ? bhi : hi]);
+    }
+  }
+  return out;
+}
+
+/** The addresses of `a` within `b` (the intersection). */
+function within(a: AddressSet, b: AddressSet): AddressSet {
+  return {
+    v4: commonRanges(a.v4, b.v4),
+    v6: commonRanges(a.v6, b.v6),
+    opaque: a.opaque.length === 0 || b.opaque.length === 0 ? [] : a.opaque.filter((n) => b.opaque.includes(n)),
+  };
+}
+
+/** The rules in both sorted lists. */
+function both(a: readonly number[], b: readonly number[]): number[] {
   const out: number[] = [];
   for (let i = 0, j = 0; i < a.length && j < b.length; ) {
     if (a[i]! < b[j]!) i++;
@@ -127,15 +184,15 @@ class GateIndex {
   /** The rules, in order, that hold some packet from `source` to `destination` with `services`. */
   near(source: AddressSet, destination: AddressSet, services: ServiceSet): Near[] {
     const rules = this.gate.rules;
-    const list = both(this.#destinations.candidates(destination), this.#sources.candidates(source)) ?? rules.map((_, i) => i);
+    const list = both(this.#destinations.candidates(destination), this.#sources.candidates(source));
     const out: Near[] = [];
     for (const i of list) {
       const rule = rules[i]!;
       const common = commonServices(rule.services, services);
       if (noServices(common)) continue;
-      const d = intersectSets(rule.destination, destination);
+      const d = within(rule.destination, destination);
       if (isEmptySet(d)) continue;
-      const s = intersectSets(rule.source, source);
+      const s = within(rule.source, source);
       if (!isEmptySet(s)) out.push({ rule, source: s, destination: d, services: common });
     }
     return out;
@@ -179,7 +236,7 @@ export class Coverage {
     const any: ServiceSet = { any: true, entries: [] };
     if (s.kind === 'all') return this.#universe.product(source, destination, any);
     return s.kind === 'destination'
-      ? this.#universe.product(source, intersectSets(destination, s.addresses), any)
-      : this.#universe.product(intersectSets(source, s.addresses), destination, any);
+      ? this.#universe.product(source, within(destination, s.addresses), any)
+      : this.#universe.product(within(source, s.addresses), destination, any);
   }
 }
