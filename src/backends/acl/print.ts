@@ -64,30 +64,36 @@ export function entryWords(e: AclEntry, family: Family, dialect: Dialect, addres
 }
 
 export function printAcl(acl: Acl, dialect: Dialect): string[] {
-  const out = [`${dialect.header[acl.family]} ${acl.name}`];
+  const out: string[] = [];
+  printAclInto(out, acl, dialect);
+  return out;
+}
+
+/** Appends an ACL's lines to `out` (one push per line: ACLs run to millions of lines). */
+function printAclInto(out: string[], acl: Acl, dialect: Dialect): void {
+  out.push(`${dialect.header[acl.family]} ${acl.name}`);
   const pad = dialect.indent;
   if (dialect.counters) out.push(`${pad}${dialect.counters}`);
   const addresses = addressWords(acl.family, dialect);
+  const sequence = `${pad}${dialect.sequenceWord[acl.family]}`;
   let seq = 0;
   for (const line of acl.lines) {
     if (line.kind === 'remark') {
       if (dialect.numberedRemarks) out.push(`${pad}${(seq += 10)} remark ${line.text}`);
       else out.push(`${pad}remark ${line.text}`);
     } else {
-      out.push(`${pad}${dialect.sequenceWord[acl.family]}${(seq += 10)} ${entryWords(line, acl.family, dialect, addresses).join(' ')}`);
+      out.push(`${sequence}${(seq += 10)} ${entryWords(line, acl.family, dialect, addresses).join(' ')}`);
     }
   }
   out.push('exit');
-  return out;
 }
 
 export function printConfig(header: readonly string[], acls: readonly Acl[], dialect: Dialect, deploy: Deployment): string {
   const c = dialect.comment;
   const out = header.map((h) => `${c} ${h}`);
-  // One push per line: an ACL of many thousand lines is too long to spread into one call.
   for (const acl of acls) {
     out.push(c);
-    for (const line of printAcl(acl, dialect)) out.push(line);
+    printAclInto(out, acl, dialect);
   }
   if (deploy.interfaces.length > 0) {
     out.push(c, `${c} deployment: bind the new version on each SVI (one command per direction swaps it)`);
