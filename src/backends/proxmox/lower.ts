@@ -11,7 +11,8 @@
  * rules.ts's business.
  */
 import { error, warning, type Diagnostic } from '../../diagnostics/index.js';
-import { emptySet, intersectSets, isEmptySet, type AddressSet, type Role, type Ruleset } from '../../ir/index.js';
+import { emptySet, intersectSets, isEmptySet, type AddressSet, type Role, type Rule, type Ruleset } from '../../ir/index.js';
+import { RoleIndex } from '../role-index.js';
 import { ipsetEntries } from './addresses.js';
 import type { PveFirewall, PveGroup, PveIpset, PvePolicy, PveRule } from './model.js';
 import { GROUP_MAX, IPSET_MAX, NameTable } from './names.js';
@@ -31,7 +32,23 @@ export function groupComment(role: string, ipset: string): string {
   return `palisade role ${role}, addresses +dc/${ipset}`;
 }
 
+/**
+ * check() and emit() lower the same ruleset with the same options object: the second call
+ * reuses the first's result (the ruleset and options are never mutated).
+ */
+const lowered = new WeakMap<Ruleset, WeakMap<ProxmoxModelOptions, Map<string, Lowered>>>();
+
 export function lowerFirewall(ir: Ruleset, options: ProxmoxModelOptions, target: string): Lowered {
+  let byOptions = lowered.get(ir);
+  if (!byOptions) lowered.set(ir, (byOptions = new WeakMap()));
+  let byTarget = byOptions.get(options);
+  if (!byTarget) byOptions.set(options, (byTarget = new Map()));
+  let result = byTarget.get(target);
+  if (!result) byTarget.set(target, (result = lowerOnce(ir, options, target)));
+  return result;
+}
+
+function lowerOnce(ir: Ruleset, options: ProxmoxModelOptions, target: string): Lowered {
   const diagnostics: Diagnostic[] = [];
   if (ir.roles.length === 0) {
     diagnostics.push(error('PAL6006', ir.sources[0]?.span(0, 0), target, 'the ruleset declares no role, so there is no security group to write'));
@@ -64,8 +81,10 @@ export function lowerFirewall(ir: Ruleset, options: ProxmoxModelOptions, target:
   };
   const reported = new Set<string>();
   const groups: PveGroup[] = [];
+  const index = new RoleIndex(ir);
+  const order = new Map(ir.rules.map((r, i) => [r, i]));
   for (const role of ir.roles) {
-    const rules = groupRules(ir, role, names, target, (d) => {
+    const rules = groupRules(ir, role, index, order, names, target, (d) => {
       if (!reported.has(d.message)) diagnostics.push(d);
       reported.add(d.message);
     });
@@ -115,16 +134,36 @@ function literal(set: AddressSet): AddressSet {
 }
 
 /** The role sends something the ruleset denies: by default, or by a deny rule from it. */
-function restrictsEgress(ir: Ruleset, own: AddressSet): boolean {
+function restrictsEgress(ir: Ruleset, own: AddressSet, from: readonly Rule[]): boolean {
   if (ir.defaults.egress.action === 'deny') return true;
-  return ir.rules.some((r) => r.action === 'deny' && !isEmptySet(literal(intersectSets(r.source.addresses, own))));
+  return from.some((r) => r.action === 'deny' && !isEmptySet(literal(intersectSets(r.source.addresses, own))));
 }
 
-function groupRules(ir: Ruleset, role: Role, names: Names, target: string, report: (d: Diagnostic) => void): PveRule[] {
+/** Two lists of rules in ruleset order, merged in that order without repeats. */
+function inOrder(a: readonly Rule[], b: readonly Rule[], order: ReadonlyMap<Rule, number>): Rule[] {
+  const out: Rule[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = i < a.length ? order.get(a[i]!)! : Infinity;
+    const y = j < b.length ? order.get(b[j]!)! : Infinity;
+    out.push(x <= y ? a[i]! : b[j]!);
+    if (x <= y) i++;
+    if (y <= x) j++;
+  }
+  return out;
+}
+
+/**
+ * A role's group: every rule's IN rules (and OUT rules), in ruleset order. Only rules whose
+ * destination (source) meets the role yield any, so only those are visited (role-index.ts).
+ */
+function groupRules(ir: Ruleset, role: Role, index: RoleIndex, order: ReadonlyMap<Rule, number>, names: Names, target: string, report: (d: Diagnostic) => void): PveRule[] {
   const own = role.addresses ?? emptySet;
-  const egress = restrictsEgress(ir, own);
+  const egress = restrictsEgress(ir, own, index.from(role));
+  const touching = egress ? inOrder(index.to(role), index.from(role), order) : index.to(role);
   const out: PveRule[] = [];
-  for (const rule of ir.rules) {
+  for (const rule of touching) {
     for (const direction of egress ? (['in', 'out'] as const) : (['in'] as const)) {
       const lowered = directionRules(rule, direction, role, names);
       if ('why' in lowered) report(error('PAL6002', rule.span, target, rule.name, lowered.why));
