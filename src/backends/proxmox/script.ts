@@ -113,7 +113,14 @@ export function unsetFields(rule: PveRule): string {
 
 export function printScript(model: PveFirewall, options: ScriptOptions, header: readonly string[]): string {
   const lines: string[] = ['#!/usr/bin/env bash', ...header.map((h) => `# ${h}`), 'set -euo pipefail', '', HELPERS, ''];
-  const cmd = (...words: string[]) => lines.push(quote(words));
+  // quote() treats each string word on its own, so each distinct word is quoted once.
+  const quoted = new Map<string, string>();
+  const word = (w: string): string => {
+    let q = quoted.get(w);
+    if (q === undefined) quoted.set(w, (q = quote([w])));
+    return q;
+  };
+  const cmd = (...words: string[]) => lines.push(words.map(word).join(' '));
   lines.push('# ---- cluster IP sets (+dc/<name>): zones and roles');
   for (const ipset of model.ipsets) cmd('ensure_ipset', ipset.name, ipset.comment, ...ipset.cidrs);
   for (const group of model.groups) {
