@@ -69,8 +69,11 @@ export function printAcl(acl: Acl, dialect: Dialect): string[] {
   return out;
 }
 
-/** Appends an ACL's lines to `out` (one push per line: ACLs run to millions of lines). */
-function printAclInto(out: string[], acl: Acl, dialect: Dialect): void {
+/**
+ * Appends an ACL's lines to `out` (one push per line: ACLs run to millions of lines), calling
+ * `flush` whenever `out` holds a block of lines.
+ */
+function printAclInto(out: string[], acl: Acl, dialect: Dialect, flush = (): void => {}): void {
   out.push(`${dialect.header[acl.family]} ${acl.name}`);
   const pad = dialect.indent;
   if (dialect.counters) out.push(`${pad}${dialect.counters}`);
@@ -84,16 +87,24 @@ function printAclInto(out: string[], acl: Acl, dialect: Dialect): void {
     } else {
       out.push(`${sequence}${(seq += 10)} ${entryWords(line, acl.family, dialect, addresses).join(' ')}`);
     }
+    if (out.length >= BLOCK) flush();
   }
   out.push('exit');
 }
 
+/** Lines per block: an ACL's lines are joined block by block, so no line outlives its block. */
+const BLOCK = 4096;
+
 export function printConfig(header: readonly string[], acls: readonly Acl[], dialect: Dialect, deploy: Deployment): string {
   const c = dialect.comment;
+  const blocks: string[] = [];
   const out = header.map((h) => `${c} ${h}`);
   for (const acl of acls) {
     out.push(c);
-    printAclInto(out, acl, dialect);
+    printAclInto(out, acl, dialect, () => {
+      blocks.push(out.join('\n'));
+      out.length = 0;
+    });
   }
   if (deploy.interfaces.length > 0) {
     out.push(c, `${c} deployment: bind the new version on each SVI (one command per direction swaps it)`);
@@ -110,5 +121,6 @@ export function printConfig(header: readonly string[], acls: readonly Acl[], dia
     out.push(c, `${c} the previous version, no longer bound anywhere`);
     for (const acl of old) out.push(`no ${dialect.header[acl.family]} ${deploy.previous[acl.family]!}`);
   }
-  return `${out.join('\n')}\n`;
+  blocks.push(out.join('\n'));
+  return `${blocks.filter((b) => b !== '').join('\n')}\n`;
 }
