@@ -43,8 +43,8 @@ class RangeIndex<T extends Bound> {
     }
   }
 
-  /** Adds to `out` every rule with a range overlapping [lo, hi]. */
-  overlapping(lo: T, hi: T, out: Set<number>): void {
+  /** Adds to `out` every rule with a range overlapping [lo, hi] (a rule may come more than once). */
+  overlapping(lo: T, hi: T, out: number[]): void {
     for (const [c, { starts, ends, rules }] of this.#classes) {
       const from = this.below(lo, c);
       let a = 0;
@@ -54,7 +54,7 @@ class RangeIndex<T extends Bound> {
         if (starts[m]! < from) a = m + 1;
         else z = m;
       }
-      for (let k = a; k < starts.length && starts[k]! <= hi; k++) if (ends[k]! >= lo) out.add(rules[k]!);
+      for (let k = a; k < starts.length && starts[k]! <= hi; k++) if (ends[k]! >= lo) out.push(rules[k]!);
     }
   }
 }
@@ -85,12 +85,13 @@ class SideIndex {
     this.#v6 = new RangeIndex(v6, v6Width, v6Below);
   }
 
-  /** The rules whose addresses on this side overlap `set` (and those with opaque roles), in rule order. */
-  candidates(set: AddressSet): number[] {
-    const found = new Set<number>(this.#opaque);
+  /** The rules whose addresses on this side overlap `set` (and those with opaque roles), in rule order, perhaps repeated. */
+  candidates(set: AddressSet): Uint32Array {
+    const found = [...this.#opaque];
     for (const [lo, hi] of set.v4) this.#v4.overlapping(lo, hi, found);
     for (const [lo, hi] of set.v6) this.#v6.overlapping(lo, hi, found);
-    return [...found].sort((a, b) => a - b);
+    // A typed array sorts numerically without a comparator; `both` skips the repeats.
+    return Uint32Array.from(found).sort();
   }
 }
 
@@ -148,14 +149,14 @@ function within(a: AddressSet, b: AddressSet): AddressSet {
   };
 }
 
-/** The rules in both sorted lists. */
-function both(a: readonly number[], b: readonly number[]): number[] {
+/** The rules in both sorted lists (which may repeat a rule), once each. */
+function both(a: Uint32Array, b: Uint32Array): number[] {
   const out: number[] = [];
   for (let i = 0, j = 0; i < a.length && j < b.length; ) {
     if (a[i]! < b[j]!) i++;
     else if (a[i]! > b[j]!) j++;
     else {
-      out.push(a[i]!);
+      if (out[out.length - 1] !== a[i]) out.push(a[i]!);
       i++;
       j++;
     }
