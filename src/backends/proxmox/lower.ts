@@ -139,15 +139,22 @@ function restrictsEgress(ir: Ruleset, own: AddressSet, from: readonly Rule[]): b
   return from.some((r) => r.action === 'deny' && !isEmptySet(literal(intersectSets(r.source.addresses, own))));
 }
 
-/** Two lists of rules in ruleset order, merged in that order without repeats. */
-function inOrder(a: readonly Rule[], b: readonly Rule[], order: ReadonlyMap<Rule, number>): Rule[] {
-  const out: Rule[] = [];
+/** A rule touching a role: as its destination (IN rules), as its source (OUT rules), or both. */
+interface Touch {
+  readonly rule: Rule;
+  readonly to: boolean;
+  readonly from: boolean;
+}
+
+/** The rules to and from a role (each list in ruleset order), merged in that order. */
+function inOrder(to: readonly Rule[], from: readonly Rule[], order: ReadonlyMap<Rule, number>): Touch[] {
+  const out: Touch[] = [];
   let i = 0;
   let j = 0;
-  while (i < a.length || j < b.length) {
-    const x = i < a.length ? order.get(a[i]!)! : Infinity;
-    const y = j < b.length ? order.get(b[j]!)! : Infinity;
-    out.push(x <= y ? a[i]! : b[j]!);
+  while (i < to.length || j < from.length) {
+    const x = i < to.length ? order.get(to[i]!)! : Infinity;
+    const y = j < from.length ? order.get(from[j]!)! : Infinity;
+    out.push({ rule: x <= y ? to[i]! : from[j]!, to: x <= y, from: y <= x });
     if (x <= y) i++;
     if (y <= x) j++;
   }
@@ -155,18 +162,19 @@ function inOrder(a: readonly Rule[], b: readonly Rule[], order: ReadonlyMap<Rule
 }
 
 /**
- * A role's group: every rule's IN rules (and OUT rules), in ruleset order. Only rules whose
- * destination (source) meets the role yield any, so only those are visited (role-index.ts).
+ * A role's group: every rule's IN rules (and OUT rules), in ruleset order. Only a rule whose
+ * destination (source) meets the role yields IN (OUT) rules, so only those are lowered
+ * (role-index.ts finds them).
  */
 function groupRules(ir: Ruleset, role: Role, index: RoleIndex, order: ReadonlyMap<Rule, number>, names: Names, target: string, report: (d: Diagnostic) => void): PveRule[] {
   const own = role.addresses ?? emptySet;
   const egress = restrictsEgress(ir, own, index.from(role));
-  const touching = egress ? inOrder(index.to(role), index.from(role), order) : index.to(role);
   const out: PveRule[] = [];
-  for (const rule of touching) {
-    for (const direction of egress ? (['in', 'out'] as const) : (['in'] as const)) {
-      const lowered = directionRules(rule, direction, role, names);
-      if ('why' in lowered) report(error('PAL6002', rule.span, target, rule.name, lowered.why));
+  for (const touch of inOrder(index.to(role), egress ? index.from(role) : [], order)) {
+    for (const direction of ['in', 'out'] as const) {
+      if (!(direction === 'in' ? touch.to : touch.from)) continue;
+      const lowered = directionRules(touch.rule, direction, role, names);
+      if ('why' in lowered) report(error('PAL6002', touch.rule.span, target, touch.rule.name, lowered.why));
       else out.push(...lowered.rules);
     }
   }
