@@ -5,12 +5,14 @@
  * back into the argument vectors the model holds (quoting).
  */
 import { execFileSync } from 'node:child_process';
+import fc from 'fast-check';
+import { quote } from 'shell-quote';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffPolicies, rulesetPolicy } from '../../src/analysis/index.js';
 import { getBackend } from '../../src/backends/index.js';
 import { lowerFirewall } from '../../src/backends/proxmox/lower.js';
-import { ruleWords, unsetFields } from '../../src/backends/proxmox/script.js';
+import { ruleWords, shellWord, unsetFields } from '../../src/backends/proxmox/script.js';
 import { analyze, compile } from '../../src/compile.js';
 import type { Ruleset } from '../../src/ir/index.js';
 import { assignments, memoryReader } from '../helpers.js';
@@ -211,5 +213,19 @@ describe('a ruleset with hostile text, IPv6, ICMP and long port lists', () => {
     expect([second.status, second.stderr]).toEqual([0, '']);
     expect(second.stateText).toBe(first.stateText);
     expectEquivalent(ir, second, NASTY);
+  });
+});
+
+describe('shellWord', () => {
+  it('prints every word exactly as shell-quote quote([word]) does', () => {
+    const chars = fc.constantFrom(...'aZ09_./+%-=:,;!$\'" \\#@*?[]{}()<>|&^`~\t'.split(''));
+    fc.assert(
+      fc.property(fc.array(chars, { maxLength: 12 }).map((cs) => cs.join('')), (w) => {
+        expect(shellWord(w)).toBe(quote([w]));
+      }),
+      { numRuns: 2000, seed: 20261125 },
+    );
+    expect(shellWord('10.0.0.0/24')).toBe('10.0.0.0/24');
+    expect(shellWord('a=b')).toBe(quote(['a=b']));
   });
 });

@@ -6,9 +6,10 @@
 import { error, warning, withExtras, type Diagnostic } from '../../diagnostics/index.js';
 import { PORT_PROTOCOLS, type BoundParam, type Family, type Ruleset } from '../../ir/index.js';
 import { defineBackend, type OptionValues } from '../types.js';
-import { aclCost, costReport } from './cost.js';
+import { aclCost, costReport, type AclCost } from './cost.js';
 import { dialects, type DialectId } from './dialect.js';
-import { lowerAcls } from './lower.js';
+import { lowerAcls, type Lowered } from './lower.js';
+import type { Acl } from './model.js';
 import { printConfig } from './print.js';
 import { readAcls } from './read.js';
 
@@ -64,6 +65,28 @@ function header(ir: Ruleset, id: DialectId): string[] {
   return lines;
 }
 
+/**
+ * check() and emit() lower the same ruleset with the same names: the second call reuses the
+ * first's result (keyed by the ruleset object, which is never mutated, and the ACL names).
+ */
+const lowered = new WeakMap<Ruleset, Map<string, Lowered>>();
+function lowerOnce(ir: Ruleset, names: Readonly<Record<Family, string>>): Lowered {
+  let byNames = lowered.get(ir);
+  if (!byNames) lowered.set(ir, (byNames = new Map()));
+  const key = `${names[4]}\n${names[6]}`;
+  let result = byNames.get(key);
+  if (!result) byNames.set(key, (result = lowerAcls(ir, names)));
+  return result;
+}
+
+/** Each ACL's cost, computed once (check() warns with it, emit() writes it). */
+const costs = new WeakMap<Acl, AclCost>();
+function costOf(acl: Acl): AclCost {
+  let cost = costs.get(acl);
+  if (!cost) costs.set(acl, (cost = aclCost(acl)));
+  return cost;
+}
+
 export function switchBackend(id: DialectId) {
   const dialect = dialects[id];
   return defineBackend({
@@ -94,7 +117,7 @@ export function switchBackend(id: DialectId) {
         }
       }
       if (diagnostics.length > 0) return diagnostics;
-      const { acls, unrepliable } = lowerAcls(ir, aclNames(o));
+      const { acls, unrepliable } = lowerOnce(ir, aclNames(o));
       for (const rule of unrepliable) {
         const span = rule.origin.span ?? ir.sources[0]?.span(0, 0);
         if (o['narrow-replies']) diagnostics.push(warning('PAL6402', span, id, rule.origin.label));
@@ -114,7 +137,7 @@ export function switchBackend(id: DialectId) {
         }
       }
       const at = ir.sources[0]?.span(0, 0);
-      for (const cost of acls.map(aclCost)) {
+      for (const cost of acls.map(costOf)) {
         if (cost.l4Operators > o['l4-budget']) diagnostics.push(warning('PAL6401', at, id, cost.acl, `${cost.l4Operators} L4 operators`, `${o['l4-budget']} (l4-budget)`));
         if (cost.expandedEntries > o['entry-budget']) {
           diagnostics.push(warning('PAL6401', at, id, cost.acl, `${cost.expandedEntries} TCAM entries after range expansion`, `${o['entry-budget']} (entry-budget)`));
@@ -124,12 +147,12 @@ export function switchBackend(id: DialectId) {
     },
 
     emit(ir, o) {
-      const { acls } = lowerAcls(ir, aclNames(o));
+      const { acls } = lowerOnce(ir, aclNames(o));
       const interfaces = o.interfaces === '' ? [] : o.interfaces.split(',');
       const text = printConfig(header(ir, id), acls, dialect, { interfaces, previous: previousNames(o) });
       return [
         { path: `${aclNames(o)[4]}.${EXTENSION[id]}`, mediaType: 'text/plain', contents: text },
-        { path: 'cost.json', mediaType: 'application/json', contents: costReport(acls.map(aclCost), { l4Operators: o['l4-budget'], entries: o['entry-budget'] }) },
+        { path: 'cost.json', mediaType: 'application/json', contents: costReport(acls.map(costOf), { l4Operators: o['l4-budget'], entries: o['entry-budget'] }) },
       ];
     },
 

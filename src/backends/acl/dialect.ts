@@ -113,7 +113,15 @@ export const portWords: Readonly<Record<string, number>> = {
   telnet: 23, tftp: 69, www: 80, 'non500-isakmp': 4500,
 };
 
+/** Each table read backwards (value → its first word), built on first use. */
+const reversed = new WeakMap<Readonly<Record<string, number>>, ReadonlyMap<number, string>>();
+
 export function wordFor(table: Readonly<Record<string, number>>, n: number): string | undefined {
-  for (const [word, value] of Object.entries(table)) if (value === n) return word;
-  return undefined;
+  let words = reversed.get(table);
+  if (!words) {
+    const map = new Map<number, string>();
+    for (const [word, value] of Object.entries(table)) if (!map.has(value)) map.set(value, word);
+    reversed.set(table, (words = map));
+  }
+  return words.get(n);
 }

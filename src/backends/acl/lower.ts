@@ -72,10 +72,10 @@ function matches(services: ServiceSet, family: Family): Match[] {
 
 const fullPorts = (ports: readonly Range<number>[]): boolean => ports.length === 1 && ports[0]![0] === 0 && ports[0]![1] === 65535;
 
-function entries(action: AclEntry['action'], src: AddressSet, dst: AddressSet, family: Family, ms: readonly Match[]): AclEntry[] {
+function entries(action: AclEntry['action'], sources: readonly AclAddress[], destinations: readonly AclAddress[], ms: readonly Match[]): AclEntry[] {
   const out: AclEntry[] = [];
-  for (const source of prefixes(src, family)) {
-    for (const destination of prefixes(dst, family)) {
+  for (const source of sources) {
+    for (const destination of destinations) {
       for (const m of ms) out.push({ kind: 'entry', action, source, destination, ...m });
     }
   }
@@ -113,20 +113,29 @@ export function lowerAcls(ir: Ruleset, names: Readonly<Record<Family, string>>):
   const acls: Acl[] = [];
   for (const family of aclFamilies(ir)) {
     const familyAll = FAMILY_ALL[family];
+    // A rule's prefixes in this family, computed once per address set (rules share them).
+    const known = new Map<AddressSet, AclAddress[]>();
+    const prefixesOf = (set: AddressSet): AclAddress[] => {
+      let list = known.get(set);
+      if (!list) known.set(set, (list = prefixes(set, family)));
+      return list;
+    };
     const lines: AclLine[] = [];
     for (const rule of allowing) {
+      const sources = prefixesOf(rule.source);
+      const destinations = prefixesOf(rule.destination);
+      if (sources.length === 0 || destinations.length === 0) continue;
       const src = intersectSets(rule.source, familyAll);
       const dst = intersectSets(rule.destination, familyAll);
-      if (prefixes(src, family).length === 0 || prefixes(dst, family).length === 0) continue;
       const { specs, uncovered } = replySpecs(rule, family, src, dst, coverage);
       if (uncovered) unrepliable.add(rule);
-      const block = specs.flatMap((s) => entries('allow', dst, src, family, replyMatches(s)));
+      const block = specs.flatMap((s) => entries('allow', destinations, sources, replyMatches(s)));
       if (block.length === 0) continue;
       lines.push(...remarks(`replies to ${rule.origin.label}`).map((text) => ({ kind: 'remark' as const, text })), ...block);
     }
     const opening = openingRules(all, ir.rules.length);
     opening.forEach((rule, i) => {
-      const block = entries(rule.action, intersectSets(rule.source, familyAll), intersectSets(rule.destination, familyAll), family, matches(rule.services, family));
+      const block = entries(rule.action, prefixesOf(rule.source), prefixesOf(rule.destination), matches(rule.services, family));
       if (block.length === 0) return;
       const description = ir.rules[i]?.description;
       const text = description ? `${rule.origin.label}: ${description}` : rule.origin.label;

@@ -41,39 +41,70 @@ function protocol(p: number | undefined, family: Family, dialect: Dialect): stri
   return wordFor(protocolWords, p) ?? String(p);
 }
 
-export function entryWords(e: AclEntry, family: Family, dialect: Dialect): string[] {
+type AddressWords = (a: AclAddress) => string;
+
+/** An address's words, printed once per distinct CIDR of an ACL (entries repeat prefixes). */
+function addressWords(family: Family, dialect: Dialect): AddressWords {
+  const known = new Map<string, string>();
+  return (a) => {
+    if (a.kind === 'any') return 'any';
+    let text = known.get(a.cidr);
+    if (text === undefined) known.set(a.cidr, (text = address(a, family, dialect)));
+    return text;
+  };
+}
+
+export function entryWords(e: AclEntry, family: Family, dialect: Dialect, addressOf = addressWords(family, dialect)): string[] {
   const words = [e.action === 'allow' ? 'permit' : 'deny', protocol(e.protocol, family, dialect)];
-  words.push(address(e.source, family, dialect), ...ports(e.sourcePorts));
-  words.push(address(e.destination, family, dialect), ...ports(e.destinationPorts));
+  words.push(addressOf(e.source), ...ports(e.sourcePorts));
+  words.push(addressOf(e.destination), ...ports(e.destinationPorts));
   if (e.icmpType !== undefined) words.push(wordFor(family === 4 ? icmpWords : icmpv6Words, e.icmpType) ?? String(e.icmpType));
   if (e.established) words.push('established');
   return words;
 }
 
 export function printAcl(acl: Acl, dialect: Dialect): string[] {
-  const out = [`${dialect.header[acl.family]} ${acl.name}`];
+  const out: string[] = [];
+  printAclInto(out, acl, dialect);
+  return out;
+}
+
+/**
+ * Appends an ACL's lines to `out` (one push per line: ACLs run to millions of lines), calling
+ * `flush` whenever `out` holds a block of lines.
+ */
+function printAclInto(out: string[], acl: Acl, dialect: Dialect, flush = (): void => {}): void {
+  out.push(`${dialect.header[acl.family]} ${acl.name}`);
   const pad = dialect.indent;
   if (dialect.counters) out.push(`${pad}${dialect.counters}`);
+  const addresses = addressWords(acl.family, dialect);
+  const sequence = `${pad}${dialect.sequenceWord[acl.family]}`;
   let seq = 0;
   for (const line of acl.lines) {
     if (line.kind === 'remark') {
       if (dialect.numberedRemarks) out.push(`${pad}${(seq += 10)} remark ${line.text}`);
       else out.push(`${pad}remark ${line.text}`);
     } else {
-      out.push(`${pad}${dialect.sequenceWord[acl.family]}${(seq += 10)} ${entryWords(line, acl.family, dialect).join(' ')}`);
+      out.push(`${sequence}${(seq += 10)} ${entryWords(line, acl.family, dialect, addresses).join(' ')}`);
     }
+    if (out.length >= BLOCK) flush();
   }
   out.push('exit');
-  return out;
 }
+
+/** Lines per block: an ACL's lines are joined block by block, so no line outlives its block. */
+const BLOCK = 4096;
 
 export function printConfig(header: readonly string[], acls: readonly Acl[], dialect: Dialect, deploy: Deployment): string {
   const c = dialect.comment;
+  const blocks: string[] = [];
   const out = header.map((h) => `${c} ${h}`);
-  // One push per line: an ACL of many thousand lines is too long to spread into one call.
   for (const acl of acls) {
     out.push(c);
-    for (const line of printAcl(acl, dialect)) out.push(line);
+    printAclInto(out, acl, dialect, () => {
+      blocks.push(out.join('\n'));
+      out.length = 0;
+    });
   }
   if (deploy.interfaces.length > 0) {
     out.push(c, `${c} deployment: bind the new version on each SVI (one command per direction swaps it)`);
@@ -90,5 +121,6 @@ export function printConfig(header: readonly string[], acls: readonly Acl[], dia
     out.push(c, `${c} the previous version, no longer bound anywhere`);
     for (const acl of old) out.push(`no ${dialect.header[acl.family]} ${deploy.previous[acl.family]!}`);
   }
-  return `${out.join('\n')}\n`;
+  blocks.push(out.join('\n'));
+  return `${blocks.filter((b) => b !== '').join('\n')}\n`;
 }

@@ -14,8 +14,8 @@
  * protocols other than TCP, UDP and ICMP cannot be written without permitting them outright;
  * unless the ruleset already permits them D -> S, that is an error naming the rule.
  */
-import { permittedSet, PacketUniverse, type Policy } from '../../analysis/index.js';
-import type { PacketSet } from '../../analysis/index.js';
+import type { Policy } from '../../analysis/index.js';
+import { Coverage } from './coverage.js';
 import type { AddressSet, Family, ServiceEntry, ServiceSet } from '../../ir/index.js';
 import { ECHO_REPLY, ECHO_REQUEST, ICMP, ICMPV6, TCP, UDP } from './model.js';
 import { intervals } from '../../ir/index.js';
@@ -36,28 +36,14 @@ const OTHER_PROTOCOLS: ServiceSet = {
     .map((protocol) => ({ protocol })),
 };
 
-/** Answers "does the ruleset already permit all of these packets?" in one universe. */
+/** Answers "does the ruleset already permit all of these packets?" (exactly: coverage.ts). */
 export class ReplyCoverage {
-  readonly #universe = new PacketUniverse();
-  readonly #permitted: PacketSet;
+  readonly #coverage: Coverage;
   constructor(ruleset: Policy) {
-    this.#permitted = permittedSet(this.#universe, ruleset).permitted;
+    this.#coverage = new Coverage(ruleset);
   }
   covers(source: AddressSet, destination: AddressSet, services: ServiceSet): boolean {
-    const policy: Policy = {
-      label: 'reply',
-      opaqueRoles: [],
-      gates: [
-        {
-          name: 'reply',
-          scope: { kind: 'all' },
-          rules: [{ action: 'allow', source, destination, services, origin: { label: 'reply', text: 'reply' } }],
-          fallback: 'deny',
-          fallbackOrigin: { label: 'reply', text: 'reply' },
-        },
-      ],
-    };
-    return permittedSet(this.#universe, policy).permitted.minus(this.#permitted).isEmpty();
+    return this.#coverage.covers(source, destination, services);
   }
 }
 

@@ -65,7 +65,23 @@ export function oneLine(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, ' ');
 }
 
+/**
+ * check() and emit() lower the same ruleset with the same options object: the second call
+ * reuses the first's result (the ruleset and options are never mutated).
+ */
+const lowered = new WeakMap<Ruleset, WeakMap<PfOptions, Map<string, Lowered>>>();
+
 export function lowerRuleset(ir: Ruleset, target: string, options: PfOptions): Lowered {
+  let byOptions = lowered.get(ir);
+  if (!byOptions) lowered.set(ir, (byOptions = new WeakMap()));
+  let byTarget = byOptions.get(options);
+  if (!byTarget) byOptions.set(options, (byTarget = new Map()));
+  let result = byTarget.get(target);
+  if (!result) byTarget.set(target, (result = lowerOnce(ir, target, options)));
+  return result;
+}
+
+function lowerOnce(ir: Ruleset, target: string, options: PfOptions): Lowered {
   const diagnostics: Diagnostic[] = [];
   for (const role of ir.roles) if (role.addresses === undefined) diagnostics.push(error('PAL6001', role.span, target, role.name));
   if (diagnostics.length > 0) return { diagnostics };

@@ -8,13 +8,21 @@ import { normalize, type Range } from '../../ir/intervals.js';
 
 export const ADDRESS_SPEC_MAX = 512;
 
+/** Computed once per ranges array (rules share their ends' arrays across roles). */
+const pveCache = new WeakMap<AddressRanges, readonly string[]>();
+
 /** CIDRs of one family's ranges, normalized the way PVE stores them. */
-export function pveCidrs(family: Family, ranges: AddressRanges): string[] {
-  return toCidrs(family, ranges).flatMap((c) => {
-    if (c === '0.0.0.0/0') return ['0.0.0.0/1', '128.0.0.0/1'];
-    if (c === '::/0') return ['::/1', '8000::/1'];
-    return [c.replace(family === 4 ? /\/32$/ : /\/128$/, '')];
-  });
+export function pveCidrs(family: Family, ranges: AddressRanges): readonly string[] {
+  let cidrs = pveCache.get(ranges);
+  if (cidrs === undefined) {
+    cidrs = toCidrs(family, ranges).flatMap((c) => {
+      if (c === '0.0.0.0/0') return ['0.0.0.0/1', '128.0.0.0/1'];
+      if (c === '::/0') return ['::/1', '8000::/1'];
+      return [c.replace(family === 4 ? /\/32$/ : /\/128$/, '')];
+    });
+    pveCache.set(ranges, cidrs);
+  }
+  return cidrs;
 }
 
 /** Every entry of a set, IPv4 first. */

@@ -11,7 +11,8 @@
  * rules.ts's business.
  */
 import { error, warning, type Diagnostic } from '../../diagnostics/index.js';
-import { emptySet, intersectSets, isEmptySet, type AddressSet, type Role, type Ruleset } from '../../ir/index.js';
+import { emptySet, intersectSets, isEmptySet, type AddressSet, type Role, type Rule, type Ruleset } from '../../ir/index.js';
+import { RoleIndex } from '../role-index.js';
 import { ipsetEntries } from './addresses.js';
 import type { PveFirewall, PveGroup, PveIpset, PvePolicy, PveRule } from './model.js';
 import { GROUP_MAX, IPSET_MAX, NameTable } from './names.js';
@@ -31,7 +32,23 @@ export function groupComment(role: string, ipset: string): string {
   return `palisade role ${role}, addresses +dc/${ipset}`;
 }
 
+/**
+ * check() and emit() lower the same ruleset with the same options object: the second call
+ * reuses the first's result (the ruleset and options are never mutated).
+ */
+const lowered = new WeakMap<Ruleset, WeakMap<ProxmoxModelOptions, Map<string, Lowered>>>();
+
 export function lowerFirewall(ir: Ruleset, options: ProxmoxModelOptions, target: string): Lowered {
+  let byOptions = lowered.get(ir);
+  if (!byOptions) lowered.set(ir, (byOptions = new WeakMap()));
+  let byTarget = byOptions.get(options);
+  if (!byTarget) byOptions.set(options, (byTarget = new Map()));
+  let result = byTarget.get(target);
+  if (!result) byTarget.set(target, (result = lowerOnce(ir, options, target)));
+  return result;
+}
+
+function lowerOnce(ir: Ruleset, options: ProxmoxModelOptions, target: string): Lowered {
   const diagnostics: Diagnostic[] = [];
   if (ir.roles.length === 0) {
     diagnostics.push(error('PAL6006', ir.sources[0]?.span(0, 0), target, 'the ruleset declares no role, so there is no security group to write'));
@@ -64,8 +81,10 @@ export function lowerFirewall(ir: Ruleset, options: ProxmoxModelOptions, target:
   };
   const reported = new Set<string>();
   const groups: PveGroup[] = [];
+  const index = new RoleIndex(ir);
+  const order = new Map(ir.rules.map((r, i) => [r, i]));
   for (const role of ir.roles) {
-    const rules = groupRules(ir, role, names, target, (d) => {
+    const rules = groupRules(ir, role, index, order, names, target, (d) => {
       if (!reported.has(d.message)) diagnostics.push(d);
       reported.add(d.message);
     });
@@ -115,19 +134,47 @@ function literal(set: AddressSet): AddressSet {
 }
 
 /** The role sends something the ruleset denies: by default, or by a deny rule from it. */
-function restrictsEgress(ir: Ruleset, own: AddressSet): boolean {
+function restrictsEgress(ir: Ruleset, own: AddressSet, from: readonly Rule[]): boolean {
   if (ir.defaults.egress.action === 'deny') return true;
-  return ir.rules.some((r) => r.action === 'deny' && !isEmptySet(literal(intersectSets(r.source.addresses, own))));
+  return from.some((r) => r.action === 'deny' && !isEmptySet(literal(intersectSets(r.source.addresses, own))));
 }
 
-function groupRules(ir: Ruleset, role: Role, names: Names, target: string, report: (d: Diagnostic) => void): PveRule[] {
+/** A rule touching a role: as its destination (IN rules), as its source (OUT rules), or both. */
+interface Touch {
+  readonly rule: Rule;
+  readonly to: boolean;
+  readonly from: boolean;
+}
+
+/** The rules to and from a role (each list in ruleset order), merged in that order. */
+function inOrder(to: readonly Rule[], from: readonly Rule[], order: ReadonlyMap<Rule, number>): Touch[] {
+  const out: Touch[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < to.length || j < from.length) {
+    const x = i < to.length ? order.get(to[i]!)! : Infinity;
+    const y = j < from.length ? order.get(from[j]!)! : Infinity;
+    out.push({ rule: x <= y ? to[i]! : from[j]!, to: x <= y, from: y <= x });
+    if (x <= y) i++;
+    if (y <= x) j++;
+  }
+  return out;
+}
+
+/**
+ * A role's group: every rule's IN rules (and OUT rules), in ruleset order. Only a rule whose
+ * destination (source) meets the role yields IN (OUT) rules, so only those are lowered
+ * (role-index.ts finds them).
+ */
+function groupRules(ir: Ruleset, role: Role, index: RoleIndex, order: ReadonlyMap<Rule, number>, names: Names, target: string, report: (d: Diagnostic) => void): PveRule[] {
   const own = role.addresses ?? emptySet;
-  const egress = restrictsEgress(ir, own);
+  const egress = restrictsEgress(ir, own, index.from(role));
   const out: PveRule[] = [];
-  for (const rule of ir.rules) {
-    for (const direction of egress ? (['in', 'out'] as const) : (['in'] as const)) {
-      const lowered = directionRules(rule, direction, role, names);
-      if ('why' in lowered) report(error('PAL6002', rule.span, target, rule.name, lowered.why));
+  for (const touch of inOrder(index.to(role), egress ? index.from(role) : [], order)) {
+    for (const direction of ['in', 'out'] as const) {
+      if (!(direction === 'in' ? touch.to : touch.from)) continue;
+      const lowered = directionRules(touch.rule, direction, role, names);
+      if ('why' in lowered) report(error('PAL6002', touch.rule.span, target, touch.rule.name, lowered.why));
       else out.push(...lowered.rules);
     }
   }

@@ -80,7 +80,9 @@ export function directionRules(
   };
   const families: { family: Family; own: Spec; ownRanges: AddressRanges; peer: Spec; services: Services }[] = [];
   for (const family of relevant) {
-    const ownRanges = rangesOf(mine, family);
+    // The role's own array when the rule covers all of it, so its CIDRs are computed once.
+    const roleRanges = rangesOf(roleSet, family);
+    const ownRanges = rangesEqual(rangesOf(mine, family), roleRanges) ? roleRanges : rangesOf(mine, family);
     const peerRanges = rangesOf(peerEnd.addresses, family);
     if (ownRanges.length === 0 || peerRanges.length === 0) continue;
     const services: Services = rule.services.any

@@ -111,9 +111,24 @@ export function unsetFields(rule: PveRule): string {
   return RULE_FIELDS.filter((f) => rule[f] === undefined).join(',');
 }
 
+/** Words that quote() leaves as they are: none of the characters it escapes or quotes. */
+const PLAIN = /^[A-Za-z0-9_./+%-]+$/;
+
+/** One word as quote([word]) prints it (quote() treats each string word on its own). */
+export function shellWord(word: string): string {
+  return PLAIN.test(word) ? word : quote([word]);
+}
+
 export function printScript(model: PveFirewall, options: ScriptOptions, header: readonly string[]): string {
   const lines: string[] = ['#!/usr/bin/env bash', ...header.map((h) => `# ${h}`), 'set -euo pipefail', '', HELPERS, ''];
-  const cmd = (...words: string[]) => lines.push(quote(words));
+  // Words repeat (names, address lists): each distinct one is quoted once.
+  const quoted = new Map<string, string>();
+  const word = (w: string): string => {
+    let q = quoted.get(w);
+    if (q === undefined) quoted.set(w, (q = shellWord(w)));
+    return q;
+  };
+  const cmd = (...words: string[]) => lines.push(words.map(word).join(' '));
   lines.push('# ---- cluster IP sets (+dc/<name>): zones and roles');
   for (const ipset of model.ipsets) cmd('ensure_ipset', ipset.name, ipset.comment, ...ipset.cidrs);
   for (const group of model.groups) {

@@ -1,0 +1,243 @@
+/**
+ * "Does the ruleset already permit every one of these packets?", answered exactly without
+ * building the ruleset's whole permitted set.
+ *
+ * A packet is judged by the first rule that holds it, so the verdicts on a set of packets Q
+ * depend only on the rules that intersect Q: a policy reduced to those rules (same gates,
+ * scopes, order and fallbacks) permits exactly the same packets of Q. An index of the rules'
+ * address ranges finds those whose source and destination overlap Q's (a rule whose services
+ * miss Q's is dropped next), and first match then runs on Q alone with the
+ * set algebra: the packets of Q not yet judged, rule by rule, until a deny holds one of them
+ * (not covered) or none is left; each rule's packets are taken only within the question's
+ * addresses and services, since no other packet is asked about. The cost per question is the
+ * size of its neighbourhood, not of the ruleset.
+ */
+import { PacketUniverse, type AclRule, type Gate, type PacketSet, type Policy } from '../../analysis/index.js';
+import { intervals, isEmptySet, type AddressSet, type ServiceEntry, type ServiceSet } from '../../ir/index.js';
+
+type Bound = number | bigint;
+
+/**
+ * Ranges of one family grouped by size class (class c: hi - lo < 2^c), each class sorted by
+ * start. A range of class c that overlaps [lo, hi] starts in [lo - 2^c + 1, hi], so each class
+ * is one binary search and a scan over ranges that nearly all overlap.
+ */
+class RangeIndex<T extends Bound> {
+  readonly #classes = new Map<number, { starts: T[]; ends: T[]; rules: number[] }>();
+
+  constructor(
+    entries: readonly { readonly lo: T; readonly hi: T; readonly rule: number }[],
+    widthOf: (lo: T, hi: T) => number,
+    private readonly below: (x: T, bits: number) => T,
+  ) {
+    const byClass = new Map<number, { lo: T; hi: T; rule: number }[]>();
+    for (const e of entries) {
+      const c = widthOf(e.lo, e.hi);
+      let list = byClass.get(c);
+      if (!list) byClass.set(c, (list = []));
+      list.push(e);
+    }
+    for (const [c, list] of byClass) {
+      list.sort((a, b) => (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : a.rule - b.rule));
+      this.#classes.set(c, { starts: list.map((e) => e.lo), ends: list.map((e) => e.hi), rules: list.map((e) => e.rule) });
+    }
+  }
+
+  /** Adds to `out` every rule with a range overlapping [lo, hi] (a rule may come more than once). */
+  overlapping(lo: T, hi: T, out: number[]): void {
+    for (const [c, { starts, ends, rules }] of this.#classes) {
+      const from = this.below(lo, c);
+      let a = 0;
+      let z = starts.length;
+      while (a < z) {
+        const m = (a + z) >> 1;
+        if (starts[m]! < from) a = m + 1;
+        else z = m;
+      }
+      for (let k = a; k < starts.length && starts[k]! <= hi; k++) if (ends[k]! >= lo) out.push(rules[k]!);
+    }
+  }
+}
+
+/** Bits needed for hi - lo (the size class of a range). */
+const v4Width = (lo: number, hi: number): number => (hi === lo ? 0 : (hi - lo).toString(2).length);
+const v6Width = (lo: bigint, hi: bigint): number => (hi === lo ? 0 : (hi - lo).toString(2).length);
+/** The lowest start a range of class `bits` can have and still reach x. */
+const v4Below = (x: number, bits: number): number => x - 2 ** bits + 1;
+const v6Below = (x: bigint, bits: number): bigint => x - (1n << BigInt(bits)) + 1n;
+
+/** The rules of one gate by the addresses of one side (source or destination). */
+class SideIndex {
+  readonly #v4: RangeIndex<number>;
+  readonly #v6: RangeIndex<bigint>;
+  /** Rules with opaque roles on this side: kept as candidates for every question. */
+  readonly #opaque: number[] = [];
+
+  constructor(sets: readonly AddressSet[]) {
+    const v4: { lo: number; hi: number; rule: number }[] = [];
+    const v6: { lo: bigint; hi: bigint; rule: number }[] = [];
+    sets.forEach((set, rule) => {
+      for (const [lo, hi] of set.v4) v4.push({ lo, hi, rule });
+      for (const [lo, hi] of set.v6) v6.push({ lo, hi, rule });
+      if (set.opaque.length > 0) this.#opaque.push(rule);
+    });
+    this.#v4 = new RangeIndex(v4, v4Width, v4Below);
+    this.#v6 = new RangeIndex(v6, v6Width, v6Below);
+  }
+
+  /** The rules whose addresses on this side overlap `set` (and those with opaque roles), in rule order, perhaps repeated. */
+  candidates(set: AddressSet): Uint32Array {
+    const found = [...this.#opaque];
+    for (const [lo, hi] of set.v4) this.#v4.overlapping(lo, hi, found);
+    for (const [lo, hi] of set.v6) this.#v6.overlapping(lo, hi, found);
+    // A typed array sorts numerically without a comparator; `both` skips the repeats.
+    return Uint32Array.from(found).sort();
+  }
+}
+
+/** The services in both sets (entries are one per protocol; no ports: every port or type). */
+function commonServices(a: ServiceSet, b: ServiceSet): ServiceSet {
+  if (a.any) return b;
+  if (b.any) return a;
+  const entries: ServiceEntry[] = [];
+  for (const x of a.entries) {
+    for (const y of b.entries) {
+      if (x.protocol !== y.protocol) continue;
+      if (x.ports === undefined || y.ports === undefined) {
+        const ports = x.ports ?? y.ports;
+        entries.push(ports === undefined ? { protocol: x.protocol } : { protocol: x.protocol, ports });
+      } else {
+        const ports = intervals.intersect(x.ports, y.ports);
+        if (ports.length > 0) entries.push({ protocol: x.protocol, ports });
+      }
+    }
+  }
+  return { any: false, entries };
+}
+
+const noServices = (s: ServiceSet): boolean => !s.any && s.entries.length === 0;
+
+/**
+ * The common ranges of two canonical lists, by binary search in the longer one (a role list of
+ * thousands of ranges against a question's few).
+ */
+function commonRanges<T extends Bound>(a: intervals.Ranges<T>, b: intervals.Ranges<T>): intervals.Ranges<T> {
+  if (a.length > b.length) return commonRanges(b, a);
+  const out: intervals.Range<T>[] = [];
+  let from = 0;
+  for (const [lo, hi] of a) {
+    let z = b.length;
+    while (from < z) {
+      const m = (from + z) >> 1;
+      if (b[m]![1] < lo) from = m + 1;
+      else z = m;
+    }
+    for (let k = from; k < b.length && b[k]![0] <= hi; k++) {
+      const [blo, bhi] = b[k]!;
+      out.push([blo > lo ? blo : lo, bhi < hi ? bhi : hi]);
+    }
+  }
+  return out;
+}
+
+/** The addresses of `a` within `b` (the intersection). */
+function within(a: AddressSet, b: AddressSet): AddressSet {
+  return {
+    v4: commonRanges(a.v4, b.v4),
+    v6: commonRanges(a.v6, b.v6),
+    opaque: a.opaque.length === 0 || b.opaque.length === 0 ? [] : a.opaque.filter((n) => b.opaque.includes(n)),
+  };
+}
+
+/** The rules in both sorted lists (which may repeat a rule), once each. */
+function both(a: Uint32Array, b: Uint32Array): number[] {
+  const out: number[] = [];
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i]! < b[j]!) i++;
+    else if (a[i]! > b[j]!) j++;
+    else {
+      if (out[out.length - 1] !== a[i]) out.push(a[i]!);
+      i++;
+      j++;
+    }
+  }
+  return out;
+}
+
+/** A rule cut down to the packets of one question (the only ones it is asked about). */
+interface Near {
+  readonly rule: AclRule;
+  readonly source: AddressSet;
+  readonly destination: AddressSet;
+  readonly services: ServiceSet;
+}
+
+/** A gate's rules, indexed to find those that can match packets of a question. */
+class GateIndex {
+  readonly #sources: SideIndex;
+  readonly #destinations: SideIndex;
+
+  constructor(readonly gate: Gate) {
+    this.#sources = new SideIndex(gate.rules.map((r) => r.source));
+    this.#destinations = new SideIndex(gate.rules.map((r) => r.destination));
+  }
+
+  /** The rules, in order, that hold some packet from `source` to `destination` with `services`. */
+  near(source: AddressSet, destination: AddressSet, services: ServiceSet): Near[] {
+    const rules = this.gate.rules;
+    const list = both(this.#destinations.candidates(destination), this.#sources.candidates(source));
+    const out: Near[] = [];
+    for (const i of list) {
+      const rule = rules[i]!;
+      const common = commonServices(rule.services, services);
+      if (noServices(common)) continue;
+      const d = within(rule.destination, destination);
+      if (isEmptySet(d)) continue;
+      const s = within(rule.source, source);
+      if (!isEmptySet(s)) out.push({ rule, source: s, destination: d, services: common });
+    }
+    return out;
+  }
+}
+
+export class Coverage {
+  readonly #universe: PacketUniverse;
+  readonly #gates: readonly GateIndex[];
+
+  constructor(readonly policy: Policy) {
+    this.#universe = new PacketUniverse(policy.opaqueRoles);
+    this.#gates = policy.gates.map((g) => new GateIndex(g));
+  }
+
+  /** Whether the policy permits every valid packet from `source` to `destination` with `services`. */
+  covers(source: AddressSet, destination: AddressSet, services: ServiceSet): boolean {
+    const wanted = this.#universe.product(source, destination, services);
+    return this.#gates.every((g) => this.#passes(g, wanted, source, destination, services));
+  }
+
+  /**
+   * Whether a gate lets every packet of `wanted` through: first match over the packets still
+   * unjudged, each rule's packets taken only within the question's addresses.
+   */
+  #passes(index: GateIndex, wanted: PacketSet, source: AddressSet, destination: AddressSet, services: ServiceSet): boolean {
+    const u = this.#universe;
+    let open = index.gate.scope.kind === 'all' ? wanted : wanted.intersect(this.#scope(index.gate, source, destination));
+    for (const near of index.near(source, destination, services)) {
+      if (open.isEmpty()) return true;
+      const matched = u.product(near.source, near.destination, near.services);
+      if (near.rule.action === 'deny' && !open.intersect(matched).isEmpty()) return false;
+      open = open.minus(matched);
+    }
+    return open.isEmpty() || index.gate.fallback === 'allow';
+  }
+
+  /** The packets of a question a gate judges (outside its scope it lets everything through). */
+  #scope(gate: Gate, source: AddressSet, destination: AddressSet): PacketSet {
+    const s = gate.scope;
+    const any: ServiceSet = { any: true, entries: [] };
+    if (s.kind === 'all') return this.#universe.product(source, destination, any);
+    return s.kind === 'destination'
+      ? this.#universe.product(source, within(destination, s.addresses), any)
+      : this.#universe.product(within(source, s.addresses), destination, any);
+  }
+}
