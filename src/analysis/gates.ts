@@ -329,7 +329,8 @@ export class PolicyAnalysis {
     if (!this.#permitted) {
       const all = this.universe.all();
       this.#permitted = this.gates.reduce((acc, g) => {
-        if (g.gate.scope.kind === 'all') return acc.intersect(g.acl());
+        // A gate's ACL holds only valid packets, so its intersection with every packet is itself.
+        if (g.gate.scope.kind === 'all') return acc === all ? g.acl() : acc.intersect(g.acl());
         // Outside its scope a gate lets everything through.
         const scope = g.scope();
         return acc.intersect(g.acl().intersect(scope).union(all.minus(scope)));
