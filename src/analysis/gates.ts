@@ -40,13 +40,16 @@ export interface Cell {
  */
 interface FoldNode {
   readonly set: AddressSet;
-  readonly next: Map<number, FoldNode>;
+  /** Created on the first child: most nodes are the first rules of one cell and have none. */
+  next: Map<number, FoldNode> | undefined;
 }
 
 /** Per-universe memo tables shared by every policy analysed in it. */
 class Memo {
   readonly sourceIds = new Map<string, number>();
   readonly sources: AddressSet[] = [];
+  /** Ids of what a segment's services depend on per rule: action, sources and services. */
+  readonly contentIds = new Map<string, number>();
   readonly foldRoots = new Map<string, FoldNode>();
   readonly services = new Map<string, Services>();
 }
@@ -61,6 +64,8 @@ export class GateAnalysis {
   readonly segments: readonly Segment[];
   /** Per rule: an id for its source set (equal sets, equal ids) and its services by protocol. */
   readonly #sourceId: readonly number[];
+  /** Per rule: an id for its action, sources and services (equal content, equal ids). */
+  readonly #contentId: readonly number[];
   readonly #cells = new Map<string, readonly Cell[]>();
   readonly #valid = new Map<number, AddressSet>();
   #acl: PacketSet | undefined;
@@ -77,6 +82,12 @@ export class GateAnalysis {
         memo.sourceIds.set(key, (id = memo.sources.length));
         memo.sources.push(r.source);
       }
+      return id;
+    });
+    this.#contentId = gate.rules.map((r, i) => {
+      const key = `${r.action}${this.#sourceId[i]}:${serviceKey(r.services)}`;
+      let id = memo.contentIds.get(key);
+      if (id === undefined) memo.contentIds.set(key, (id = memo.contentIds.size));
       return id;
     });
     this.segments = this.#segment();
@@ -186,7 +197,35 @@ export class GateAnalysis {
 
   /** The sources permitted inside a cell (valid for `kind` and the cell's protocols). */
   fold(kind: Kind, protocol: number, rules: readonly number[]): AddressSet {
-    return this.suffixFolds(kind, protocol, rules)[0]!;
+    const valid = this.universe.validSources(kind, protocol);
+    if (isEmptySet(valid)) return valid;
+    let node = this.#foldRoot(kind, protocol, valid);
+    for (let k = rules.length - 1; k >= 0; k--) node = this.#foldStep(node, rules[k]!, kind, protocol);
+    return node.set;
+  }
+
+  #foldRoot(kind: Kind, protocol: number, valid: AddressSet): FoldNode {
+    const memo = memoOf(this.universe);
+    const rootKey = `${kind}:${protocol === 1 || protocol === 58 ? protocol : 0}:${this.gate.fallback}`;
+    let node = memo.foldRoots.get(rootKey);
+    if (!node) {
+      node = { set: this.gate.fallback === 'allow' ? valid : { v4: [], v6: [], opaque: [] }, next: undefined };
+      memo.foldRoots.set(rootKey, node);
+    }
+    return node;
+  }
+
+  /** The node of rule `i` in front of `node`'s rules. */
+  #foldStep(node: FoldNode, i: number, kind: Kind, protocol: number): FoldNode {
+    const r = this.gate.rules[i]!;
+    const id = this.#sourceId[i]! * 2 + (r.action === 'allow' ? 1 : 0);
+    let child = node.next?.get(id);
+    if (!child) {
+      const set: AddressSet = r.action === 'allow' ? unionSets(this.validSources(i, kind, protocol), node.set) : subtractSets(node.set, r.source);
+      child = { set, next: undefined };
+      (node.next ??= new Map()).set(id, child);
+    }
+    return child;
   }
 
   /**
@@ -196,26 +235,11 @@ export class GateAnalysis {
   suffixFolds(kind: Kind, protocol: number, rules: readonly number[]): AddressSet[] {
     const valid = this.universe.validSources(kind, protocol);
     if (isEmptySet(valid)) return rules.map(() => valid).concat([valid]);
-    const memo = memoOf(this.universe);
-    const all = this.gate.rules;
-    const rootKey = `${kind}:${protocol === 1 || protocol === 58 ? protocol : 0}:${this.gate.fallback}`;
-    let node: FoldNode | undefined = memo.foldRoots.get(rootKey);
-    if (!node) {
-      node = { set: this.gate.fallback === 'allow' ? valid : { v4: [], v6: [], opaque: [] }, next: new Map() };
-      memo.foldRoots.set(rootKey, node);
-    }
+    let node = this.#foldRoot(kind, protocol, valid);
     const out = new Array<AddressSet>(rules.length + 1);
     out[rules.length] = node.set;
     for (let k = rules.length - 1; k >= 0; k--) {
-      const r = all[rules[k]!]!;
-      const id = this.#sourceId[rules[k]!]! * 2 + (r.action === 'allow' ? 1 : 0);
-      let child: FoldNode | undefined = node.next.get(id);
-      if (!child) {
-        const set: AddressSet = r.action === 'allow' ? unionSets(intersectSets(r.source, valid), node.set) : subtractSets(node.set, r.source);
-        child = { set, next: new Map() };
-        node.next.set(id, child);
-      }
-      node = child;
+      node = this.#foldStep(node, rules[k]!, kind, protocol);
       out[k] = node.set;
     }
     return out;
@@ -223,7 +247,7 @@ export class GateAnalysis {
 
   /** A rule's sources that can be valid with destinations of `kind` and `protocol`. */
   validSources(rule: number, kind: Kind, protocol: number): AddressSet {
-    const key = rule * 8 + kind * 3 + (protocol === 1 ? 1 : protocol === 58 ? 2 : 0);
+    const key = rule * 9 + kind * 3 + (protocol === 1 ? 1 : protocol === 58 ? 2 : 0);
     let set = this.#valid.get(key);
     if (!set) this.#valid.set(key, (set = intersectSets(this.gate.rules[rule]!.source, this.universe.validSources(kind, protocol))));
     return set;
@@ -234,8 +258,9 @@ export class GateAnalysis {
    * sources and services. Equal keys, in any policy of this universe, mean equal services.
    */
   segmentKey(kind: Kind, rules: readonly number[]): string {
-    const all = this.gate.rules;
-    return `${kind}:${this.gate.fallback}:${rules.map((i) => `${all[i]!.action}${this.#sourceId[i]}:${serviceKey(all[i]!.services)}`).join(';')}`;
+    let key = `${kind}:${this.gate.fallback}:`;
+    for (const i of rules) key += `${this.#contentId[i]},`;
+    return key;
   }
 
   /** The permitted services of a segment (memoised by content, so equal segments share them). */
