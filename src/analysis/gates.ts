@@ -11,10 +11,10 @@
  * which is interval arithmetic, not bit-level work. Folds are memoised by their rules' content,
  * so two policies that differ in a few rules (a diff against a 1% edit) share all the rest.
  */
-import { intersectSets, isEmptySet, subtractSets, unionSets, type AddressSet } from '../ir/index.js';
-import type { Range } from '../ir/intervals.js';
+import { intersectSets, isEmptySet, subtractSets, unionSets, V4_MAX, V6_MAX, type AddressSet } from '../ir/index.js';
+import { normalize, type Range } from '../ir/intervals.js';
 import type { Gate, Policy } from './policy.js';
-import { KINDS, kindMax, portDomain, pushDst, pushPort, pushProto, SPECIAL_PROTOCOLS, type DstPiece, type Kind, type PortPiece, type ProtoPiece, type Services } from './sets.js';
+import { KIND_OPAQUE, KIND_V4, KIND_V6, portDomain, pushDst, pushPort, pushProto, SPECIAL_PROTOCOLS, type DstPiece, type Kind, type PortPiece, type ProtoPiece, type Services } from './sets.js';
 import { setKey, type PacketSet, type PacketUniverse } from './universe.js';
 
 export interface Segment {
@@ -96,40 +96,19 @@ export class GateAnalysis {
   #segment(): Segment[] {
     const u = this.universe;
     const out: Segment[] = [];
-    const perRule = this.gate.rules.map((r) => u.destinationRanges(r.destination));
-    for (const kind of KINDS) {
-      const max = kindMax(kind, u.opaqueRoles.length);
-      if (kind === 2 && u.opaqueRoles.length === 0) continue;
-      // Sorted and deduplicated by hand: V8 hashes BigInts by their low bits, so a Set of IPv6
-      // network boundaries (all zero below the prefix) degrades to a linear scan per insert.
-      const cuts: bigint[] = [0n];
-      for (const ranges of perRule) {
-        for (const r of ranges) {
-          if (r.kind !== kind) continue;
-          cuts.push(r.lo);
-          if (r.hi < max) cuts.push(r.hi + 1n);
-        }
-      }
-      cuts.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      const starts = cuts.filter((c, i) => i === 0 || c !== cuts[i - 1]);
-      const lists: number[][] = starts.map(() => []);
-      const find = (x: bigint): number => {
-        let lo = 0;
-        let hi = starts.length - 1;
-        while (lo < hi) {
-          const mid = (lo + hi + 1) >> 1;
-          if (starts[mid]! <= x) lo = mid;
-          else hi = mid - 1;
-        }
-        return lo;
-      };
-      perRule.forEach((ranges, rule) => {
-        for (const r of ranges) {
-          if (r.kind !== kind) continue;
-          for (let i = find(r.lo), last = find(r.hi); i <= last; i++) lists[i]!.push(rule);
-        }
+    const dests = this.gate.rules.map((r) => r.destination);
+    // IPv4 addresses and opaque role indices are numbers (sorted as doubles); IPv6 are BigInts.
+    const asBig = (s: { kind: Kind; lo: number; hi: number; rules: number[] }): Segment => ({ ...s, lo: BigInt(s.lo), hi: BigInt(s.hi) });
+    for (const s of segmentLine(KIND_V4, V4_MAX, (x) => x + 1, dests.map((d) => d.v4))) out.push(asBig(s));
+    for (const s of segmentLine(KIND_V6, V6_MAX, (x) => x + 1n, dests.map((d) => d.v6))) out.push(s);
+    if (u.opaqueRoles.length > 0) {
+      const indices = dests.map((d) => {
+        if (d.opaque.length === 0) return [];
+        const idx = d.opaque.map((n) => u.opaqueIndex(n)).filter((i): i is number => i !== undefined);
+        return normalize(idx.map((i) => [i, i] as const));
       });
-      starts.forEach((lo, i) => out.push({ kind, lo, hi: i + 1 < starts.length ? starts[i + 1]! - 1n : max, rules: lists[i]! }));
+      const max = u.opaqueRoles.length - 1;
+      for (const s of segmentLine(KIND_OPAQUE, max, (x) => x + 1, indices)) out.push(asBig(s));
     }
     return out;
   }
@@ -140,57 +119,70 @@ export class GateAnalysis {
     const known = this.#cells.get(key);
     if (known) return known;
     const all = this.gate.rules;
-    const named = new Set<number>(SPECIAL_PROTOCOLS);
-    for (const i of rules) for (const e of all[i]!.services.entries) named.add(e.protocol);
+    // Per protocol: the rules that hold some of it, in order, with their ports (undefined: all).
+    const named = new Map<number, { rules: number[]; ports: (readonly Range<number>[] | undefined)[] }>();
+    for (const p of SPECIAL_PROTOCOLS) named.set(p, { rules: [], ports: [] });
+    for (const i of rules) {
+      for (const e of all[i]!.services.entries) if (!named.has(e.protocol)) named.set(e.protocol, { rules: [], ports: [] });
+    }
+    const protocols = [...named.keys()].sort((a, b) => a - b);
+    const anyRules: number[] = [];
+    for (const i of rules) {
+      const s = all[i]!.services;
+      if (s.any) {
+        anyRules.push(i);
+        for (const p of protocols) {
+          const n = named.get(p)!;
+          n.rules.push(i);
+          n.ports.push(undefined);
+        }
+        continue;
+      }
+      for (const e of s.entries) {
+        const n = named.get(e.protocol)!;
+        // A rule's first entry for a protocol is its entry (one per protocol in the IR).
+        if (n.rules[n.rules.length - 1] === i) continue;
+        n.rules.push(i);
+        n.ports.push(e.ports);
+      }
+    }
     const out: Cell[] = [];
-    for (const p of [...named].sort((a, b) => a - b)) {
+    for (const p of protocols) {
       const [dlo, dhi] = portDomain(p);
-      const cuts = new Set<number>([dlo]);
-      for (const i of rules) {
-        for (const e of all[i]!.services.entries) {
-          if (e.protocol !== p || e.ports === undefined) continue;
-          for (const [lo, hi] of e.ports) {
-            if (lo > dlo && lo <= dhi) cuts.add(lo);
-            if (hi < dhi) cuts.add(hi + 1);
-          }
+      const { rules: holders, ports } = named.get(p)!;
+      const cuts: number[] = [dlo];
+      for (const ranges of ports) {
+        if (ranges === undefined) continue;
+        for (const [lo, hi] of ranges) {
+          if (lo > dlo && lo <= dhi) cuts.push(lo);
+          if (hi < dhi) cuts.push(hi + 1);
         }
       }
-      const starts = [...cuts].sort((a, b) => a - b);
+      cuts.sort((a, b) => a - b);
+      const starts = cuts.filter((c, k) => k === 0 || c !== cuts[k - 1]);
       const lists: number[][] = starts.map(() => []);
-      // The cell holding port x: the last start at or below it.
-      const cellOf = (x: number): number => {
-        let lo = 0;
-        let hi = starts.length - 1;
-        while (lo < hi) {
-          const mid = (lo + hi + 1) >> 1;
-          if (starts[mid]! <= x) lo = mid;
-          else hi = mid - 1;
+      holders.forEach((i, n) => {
+        const ranges = ports[n];
+        if (ranges === undefined) {
+          for (const list of lists) list.push(i);
+          return;
         }
-        return lo;
-      };
-      for (const i of rules) {
-        const s = all[i]!.services;
-        const entry = s.any ? undefined : s.entries.find((e) => e.protocol === p);
-        if (s.any || entry?.ports === undefined) {
-          if (s.any || entry) for (const list of lists) list.push(i);
-          continue;
-        }
-        for (const [lo, hi] of entry.ports) {
+        for (const [lo, hi] of ranges) {
           if (hi < dlo || lo > dhi) continue;
-          for (let k = cellOf(Math.max(lo, dlo)), last = cellOf(Math.min(hi, dhi)); k <= last; k++) lists[k]!.push(i);
+          for (let k = lastAtOrBelow(starts, Math.max(lo, dlo)), last = lastAtOrBelow(starts, Math.min(hi, dhi)); k <= last; k++) lists[k]!.push(i);
         }
-      }
+      });
       starts.forEach((lo, k) => out.push({ protocols: [[p, p]], lo, hi: k + 1 < starts.length ? starts[k + 1]! - 1 : dhi, rules: lists[k]! }));
     }
     // Every protocol no rule names, and no special one: only `any` rules hold them.
     const rest: Range<number>[] = [];
     let from = 0;
-    for (const p of [...named].sort((a, b) => a - b)) {
+    for (const p of protocols) {
       if (p > from) rest.push([from, p - 1]);
       from = p + 1;
     }
     if (from <= 255) rest.push([from, 255]);
-    if (rest.length > 0) out.push({ protocols: rest, lo: 0, hi: 0, rules: rules.filter((i) => all[i]!.services.any) });
+    if (rest.length > 0) out.push({ protocols: rest, lo: 0, hi: 0, rules: anyRules });
     this.#cells.set(key, out);
     return out;
   }
@@ -363,4 +355,52 @@ export class PolicyAnalysis {
     }
     return this.#permitted;
   }
+}
+
+/** The index of the last element of a sorted list at or below x (the list starts at or below it). */
+function lastAtOrBelow<T extends number | bigint>(starts: readonly T[], x: T): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= x) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * One kind's line [0, max] cut at every boundary of the rules' ranges: segments in order, each
+ * with the rules whose ranges hold it (in rule order). `after(x)` is x + 1 in T.
+ */
+function segmentLine<T extends number | bigint>(
+  kind: Kind,
+  max: T,
+  after: (x: T) => T,
+  perRule: readonly (readonly Range<T>[])[],
+): { kind: Kind; lo: T; hi: T; rules: number[] }[] {
+  const cuts: T[] = [];
+  for (const ranges of perRule) {
+    for (const [lo, hi] of ranges) {
+      cuts.push(lo);
+      if (hi < max) cuts.push(after(hi));
+    }
+  }
+  // Numbers sort as doubles in a typed array. BigInts (IPv6 prefixes, shared by many rules) are
+  // deduplicated by their text first: V8 hashes BigInts by their low bits, all zero below a prefix.
+  const sorted =
+    typeof max === 'bigint'
+      ? [...new Map(cuts.map((c) => [c.toString(16), c])).values()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+      : ([...Float64Array.from(cuts as number[]).sort()] as T[]);
+  const starts: T[] = [(typeof max === 'bigint' ? 0n : 0) as T];
+  for (const c of sorted) if (c !== starts[starts.length - 1]) starts.push(c);
+  const lists: number[][] = starts.map(() => []);
+  perRule.forEach((ranges, rule) => {
+    for (const [lo, hi] of ranges) for (let i = lastAtOrBelow(starts, lo), last = lastAtOrBelow(starts, hi); i <= last; i++) lists[i]!.push(rule);
+  });
+  return starts.map((lo, i) => ({ kind, lo, hi: i + 1 < starts.length ? pred(starts[i + 1]!) : max, rules: lists[i]! }));
+}
+
+function pred<T extends number | bigint>(x: T): T {
+  return (typeof x === 'bigint' ? x - 1n : (x as number) - 1) as T;
 }

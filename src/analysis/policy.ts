@@ -74,7 +74,7 @@ export function rulesetPolicy(ir: Ruleset, label: string): Policy {
     source: r.source.addresses,
     destination: r.destination.addresses,
     services: r.services,
-    origin: { label: r.name, text: ruleText(r), span: r.span },
+    origin: lazyOrigin(r.name, () => ruleText(r), r.span),
   }));
   const { ingress, egress } = ir.defaults;
   const defaultRule = (direction: 'ingress' | 'egress', action: Action): AclRule => {
@@ -105,5 +105,17 @@ export function rulesetPolicy(ir: Ruleset, label: string): Policy {
         fallbackOrigin: { label: 'outside the policy', text: 'outside the policy (no end in a role)' },
       },
     ],
+  };
+}
+
+/** An origin whose text is printed only when read (most rules are never named in output). */
+function lazyOrigin(label: string, print: () => string, span: Span): Origin {
+  let text: string | undefined;
+  return {
+    label,
+    get text(): string {
+      return (text ??= print());
+    },
+    span,
   };
 }
