@@ -40,8 +40,14 @@ export interface Cell {
  */
 interface FoldNode {
   readonly set: AddressSet;
-  /** Created on the first child: most nodes are the first rules of one cell and have none. */
-  next: Map<number, FoldNode> | undefined;
+  /** The first child and its key: most nodes have at most one, so a map only holds the others. */
+  firstKey: number;
+  first: FoldNode | undefined;
+  more: Map<number, FoldNode> | undefined;
+}
+
+function foldNode(set: AddressSet): FoldNode {
+  return { set, firstKey: -1, first: undefined, more: undefined };
 }
 
 /** Per-universe memo tables shared by every policy analysed in it. */
@@ -172,7 +178,8 @@ export class GateAnalysis {
           for (let k = lastAtOrBelow(starts, Math.max(lo, dlo)), last = lastAtOrBelow(starts, Math.min(hi, dhi)); k <= last; k++) lists[k]!.push(i);
         }
       });
-      starts.forEach((lo, k) => out.push({ protocols: [[p, p]], lo, hi: k + 1 < starts.length ? starts[k + 1]! - 1 : dhi, rules: lists[k]! }));
+      const only: readonly Range<number>[] = [[p, p]];
+      starts.forEach((lo, k) => out.push({ protocols: only, lo, hi: k + 1 < starts.length ? starts[k + 1]! - 1 : dhi, rules: lists[k]! }));
     }
     // Every protocol no rule names, and no special one: only `any` rules hold them.
     const rest: Range<number>[] = [];
@@ -201,7 +208,7 @@ export class GateAnalysis {
     const rootKey = `${kind}:${protocol === 1 || protocol === 58 ? protocol : 0}:${this.gate.fallback}`;
     let node = memo.foldRoots.get(rootKey);
     if (!node) {
-      node = { set: this.gate.fallback === 'allow' ? valid : { v4: [], v6: [], opaque: [] }, next: undefined };
+      node = foldNode(this.gate.fallback === 'allow' ? valid : { v4: [], v6: [], opaque: [] });
       memo.foldRoots.set(rootKey, node);
     }
     return node;
@@ -211,11 +218,16 @@ export class GateAnalysis {
   #foldStep(node: FoldNode, i: number, kind: Kind, protocol: number): FoldNode {
     const r = this.gate.rules[i]!;
     const id = this.#sourceId[i]! * 2 + (r.action === 'allow' ? 1 : 0);
-    let child = node.next?.get(id);
+    if (node.firstKey === id) return node.first!;
+    let child = node.more?.get(id);
     if (!child) {
-      const set: AddressSet = r.action === 'allow' ? unionSets(this.validSources(i, kind, protocol), node.set) : subtractSets(node.set, r.source);
-      child = { set, next: undefined };
-      (node.next ??= new Map()).set(id, child);
+      child = foldNode(r.action === 'allow' ? unionSets(this.validSources(i, kind, protocol), node.set) : subtractSets(node.set, r.source));
+      if (node.first === undefined) {
+        node.firstKey = id;
+        node.first = child;
+      } else {
+        (node.more ??= new Map()).set(id, child);
+      }
     }
     return child;
   }

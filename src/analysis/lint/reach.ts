@@ -84,7 +84,7 @@ export function ruleFacts(gate: GateAnalysis, own: number = gate.gate.rules.leng
       const reaching = cellsDone.get(cellKey);
       if (reaching) {
         // Same facts as before, but these protocols and ports are reached too.
-        for (const i of reaching) facts[i]!.reach.push({ protocols: cell.protocols, lo: cell.lo, hi: cell.hi });
+        for (const i of reaching) facts[i]!.reach.push(cell);
         continue;
       }
       const reachingHere: number[] = [];
@@ -110,7 +110,7 @@ export function ruleFacts(gate: GateAnalysis, own: number = gate.gate.rules.leng
           defaults.push(i);
           if (!isSubsetOf(defaultResidue(kind, p, defaults, defaults.length - 1), earlier)) {
             f.reaches = true;
-            f.reach.push({ protocols: cell.protocols, lo: cell.lo, hi: cell.hi });
+            f.reach.push(cell);
             reachingHere.push(i);
           }
           return;
@@ -118,7 +118,7 @@ export function ruleFacts(gate: GateAnalysis, own: number = gate.gate.rules.leng
         const reach = subtractSets(m, earlier);
         if (!isEmptySet(reach)) {
           f.reaches = true;
-          f.reach.push({ protocols: cell.protocols, lo: cell.lo, hi: cell.hi });
+          f.reach.push(cell);
           reachingHere.push(i);
           const allow = rules[i]!.action === 'allow';
           const otherwise = allow ? subtractSets(reach, after[k + 1]!) : intersectSets(reach, after[k + 1]!);
