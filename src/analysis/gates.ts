@@ -294,6 +294,54 @@ export class GateAnalysis {
     return out;
   }
 
+  /**
+   * The services where rules at the same positions of two equally long lists (this gate's
+   * `rules`, `other`'s `theirs`) differ in content: outside them the rules that differ match
+   * nothing, the others are equal, so both lists permit the same. Per protocol, sorted port
+   * ranges; undefined when the lists cannot be compared this way (or a differing rule has `any`).
+   */
+  editedServices(rules: readonly number[], other: GateAnalysis, theirs: readonly number[]): Map<number, Range<number>[]> | undefined {
+    if (rules.length !== theirs.length || this.gate.fallback !== other.gate.fallback || this.universe !== other.universe) return undefined;
+    const touched = new Map<number, Range<number>[]>();
+    for (let k = 0; k < rules.length; k++) {
+      if (this.#contentId[rules[k]!] === other.#contentId[theirs[k]!]) continue;
+      for (const s of [this.gate.rules[rules[k]!]!.services, other.gate.rules[theirs[k]!]!.services]) {
+        if (s.any) return undefined;
+        for (const e of s.entries) {
+          const [dlo, dhi] = portDomain(e.protocol);
+          const list = touched.get(e.protocol) ?? [];
+          touched.set(e.protocol, [...normalize([...list, ...(e.ports ?? [[dlo, dhi]])])]);
+        }
+      }
+    }
+    return touched;
+  }
+
+  /**
+   * The permitted services of a segment, only within `within` (per protocol, sorted port ranges):
+   * the cells outside it are not folded.
+   */
+  servicesWithin(kind: Kind, rules: readonly number[], within: ReadonlyMap<number, readonly Range<number>[]>): Services {
+    const out: ProtoPiece[] = [];
+    const cells = this.cells(rules);
+    for (const p of [...within.keys()].sort((a, b) => a - b)) {
+      const [dlo, dhi] = portDomain(p);
+      const ranges = within.get(p)!;
+      const ports: PortPiece[] = [];
+      for (const cell of cells) {
+        if (!cell.protocols.some(([lo, hi]) => lo <= p && p <= hi)) continue;
+        let src: AddressSet | undefined;
+        for (const [lo, hi] of ranges) {
+          const a = Math.max(lo, cell.lo, dlo);
+          const b = Math.min(hi, cell.hi, dhi);
+          if (a <= b) pushPort(ports, { lo: a, hi: b, src: (src ??= this.fold(kind, p, cell.rules)) });
+        }
+      }
+      pushProto(out, { lo: p, hi: p, ports });
+    }
+    return out;
+  }
+
   /** The packets this gate's ACL allows (whatever its scope). */
   acl(): PacketSet {
     if (!this.#acl) {
