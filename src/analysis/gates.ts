@@ -13,7 +13,7 @@
  */
 import { intersectSets, isEmptySet, subtractSets, unionSets, V4_MAX, V6_MAX, type AddressSet } from '../ir/index.js';
 import { normalize, type Range } from '../ir/intervals.js';
-import type { Gate, Policy } from './policy.js';
+import type { AclRule, Gate, Policy } from './policy.js';
 import { KIND_OPAQUE, KIND_V4, KIND_V6, portDomain, pushDst, pushPort, pushProto, SPECIAL_PROTOCOLS, type DstPiece, type Kind, type PortPiece, type ProtoPiece, type Services } from './sets.js';
 import { setKey, type PacketSet, type PacketUniverse } from './universe.js';
 
@@ -81,17 +81,25 @@ export class GateAnalysis {
     readonly gate: Gate,
   ) {
     const memo = memoOf(universe);
+    // Rules share set objects (a role's addresses, a named service): each is keyed once.
+    const sourceOf = new Map<AddressSet, number>();
     this.#sourceId = gate.rules.map((r) => {
+      const known = sourceOf.get(r.source);
+      if (known !== undefined) return known;
       const key = setKey(r.source);
       let id = memo.sourceIds.get(key);
       if (id === undefined) {
         memo.sourceIds.set(key, (id = memo.sources.length));
         memo.sources.push(r.source);
       }
+      sourceOf.set(r.source, id);
       return id;
     });
+    const serviceKeys = new Map<AclRule['services'], string>();
     this.#contentId = gate.rules.map((r, i) => {
-      const key = `${r.action}${this.#sourceId[i]}:${serviceKey(r.services)}`;
+      let services = serviceKeys.get(r.services);
+      if (services === undefined) serviceKeys.set(r.services, (services = serviceKey(r.services)));
+      const key = `${r.action}${this.#sourceId[i]}:${services}`;
       let id = memo.contentIds.get(key);
       if (id === undefined) memo.contentIds.set(key, (id = memo.contentIds.size));
       return id;
@@ -440,18 +448,19 @@ function segmentLine<T extends number | bigint>(
   perRule: readonly (readonly Range<T>[])[],
 ): { kind: Kind; lo: T; hi: T; rules: number[] }[] {
   const cuts: T[] = [];
+  // Rules share range lists (a role's addresses): each list's boundaries are cut once.
+  const seen = new Set<readonly Range<T>[]>();
   for (const ranges of perRule) {
+    if (seen.has(ranges)) continue;
+    seen.add(ranges);
     for (const [lo, hi] of ranges) {
       cuts.push(lo);
       if (hi < max) cuts.push(after(hi));
     }
   }
-  // Numbers sort as doubles in a typed array. BigInts (IPv6 prefixes, shared by many rules) are
-  // deduplicated by their text first: V8 hashes BigInts by their low bits, all zero below a prefix.
-  const sorted =
-    typeof max === 'bigint'
-      ? [...new Map(cuts.map((c) => [c.toString(16), c])).values()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-      : ([...Float64Array.from(cuts as number[]).sort()] as T[]);
+  // Numbers sort as doubles in a typed array, BigInts by comparison (not through a Set: V8 hashes
+  // BigInts by their low bits, all zero below an IPv6 prefix).
+  const sorted = typeof max === 'bigint' ? cuts.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) : ([...Float64Array.from(cuts as number[]).sort()] as T[]);
   const starts: T[] = [(typeof max === 'bigint' ? 0n : 0) as T];
   for (const c of sorted) if (c !== starts[starts.length - 1]) starts.push(c);
   const lists: number[][] = starts.map(() => []);
