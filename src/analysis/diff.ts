@@ -47,7 +47,8 @@ export function diffPolicies(a: Policy, b: Policy): DiffResult {
 /**
  * Two policies of one gate each over all packets (two rulesets): compared segment by segment over
  * the common refinement of their destination segments. Where both segments hold rules of equal
- * content their permitted services are equal, so only the segments an edit touched are computed.
+ * content their permitted services are equal, so only the segments an edit touched are computed,
+ * and in them only the services of the edited rules.
  */
 function diffSingleGates(pa: PolicyAnalysis, pb: PolicyAnalysis): { addedSet: PacketSet; removedSet: PacketSet } | undefined {
   const [ga, gb] = [pa.gates, pb.gates];
@@ -67,8 +68,10 @@ function diffSingleGates(pa: PolicyAnalysis, pb: PolicyAnalysis): { addedSet: Pa
     const lo = x.lo > y.lo ? x.lo : y.lo;
     const hi = x.hi < y.hi ? x.hi : y.hi;
     if (a.segmentKey(x.kind, x.rules) !== b.segmentKey(y.kind, y.rules)) {
-      const sx = a.services(x.kind, x.rules);
-      const sy = b.services(y.kind, y.rules);
+      // Only the services of the edited rules can differ (when the rules line up one to one).
+      const edited = a.editedServices(x.rules, b, y.rules);
+      const sx = edited ? a.servicesWithin(x.kind, x.rules, edited) : a.services(x.kind, x.rules);
+      const sy = edited ? b.servicesWithin(y.kind, y.rules, edited) : b.services(y.kind, y.rules);
       pushDst(added, { kind: x.kind, lo, hi, services: servicesOp('minus', sy, sx) });
       pushDst(removed, { kind: x.kind, lo, hi, services: servicesOp('minus', sx, sy) });
     }

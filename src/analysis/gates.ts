@@ -11,10 +11,10 @@
  * which is interval arithmetic, not bit-level work. Folds are memoised by their rules' content,
  * so two policies that differ in a few rules (a diff against a 1% edit) share all the rest.
  */
-import { intersectSets, isEmptySet, subtractSets, unionSets, type AddressSet } from '../ir/index.js';
-import type { Range } from '../ir/intervals.js';
-import type { Gate, Policy } from './policy.js';
-import { KINDS, kindMax, portDomain, pushDst, pushPort, pushProto, SPECIAL_PROTOCOLS, type DstPiece, type Kind, type PortPiece, type ProtoPiece, type Services } from './sets.js';
+import { intersectSets, isEmptySet, subtractSets, unionSets, V4_MAX, V6_MAX, type AddressSet } from '../ir/index.js';
+import { normalize, type Range } from '../ir/intervals.js';
+import type { AclRule, Gate, Policy } from './policy.js';
+import { KIND_OPAQUE, KIND_V4, KIND_V6, portDomain, pushDst, pushPort, pushProto, SPECIAL_PROTOCOLS, type DstPiece, type Kind, type PortPiece, type ProtoPiece, type Services } from './sets.js';
 import { setKey, type PacketSet, type PacketUniverse } from './universe.js';
 
 export interface Segment {
@@ -40,13 +40,22 @@ export interface Cell {
  */
 interface FoldNode {
   readonly set: AddressSet;
-  readonly next: Map<number, FoldNode>;
+  /** The first child and its key: most nodes have at most one, so a map only holds the others. */
+  firstKey: number;
+  first: FoldNode | undefined;
+  more: Map<number, FoldNode> | undefined;
+}
+
+function foldNode(set: AddressSet): FoldNode {
+  return { set, firstKey: -1, first: undefined, more: undefined };
 }
 
 /** Per-universe memo tables shared by every policy analysed in it. */
 class Memo {
   readonly sourceIds = new Map<string, number>();
   readonly sources: AddressSet[] = [];
+  /** Ids of what a segment's services depend on per rule: action, sources and services. */
+  readonly contentIds = new Map<string, number>();
   readonly foldRoots = new Map<string, FoldNode>();
   readonly services = new Map<string, Services>();
 }
@@ -61,6 +70,8 @@ export class GateAnalysis {
   readonly segments: readonly Segment[];
   /** Per rule: an id for its source set (equal sets, equal ids) and its services by protocol. */
   readonly #sourceId: readonly number[];
+  /** Per rule: an id for its action, sources and services (equal content, equal ids). */
+  readonly #contentId: readonly number[];
   readonly #cells = new Map<string, readonly Cell[]>();
   readonly #valid = new Map<number, AddressSet>();
   #acl: PacketSet | undefined;
@@ -70,13 +81,27 @@ export class GateAnalysis {
     readonly gate: Gate,
   ) {
     const memo = memoOf(universe);
+    // Rules share set objects (a role's addresses, a named service): each is keyed once.
+    const sourceOf = new Map<AddressSet, number>();
     this.#sourceId = gate.rules.map((r) => {
+      const known = sourceOf.get(r.source);
+      if (known !== undefined) return known;
       const key = setKey(r.source);
       let id = memo.sourceIds.get(key);
       if (id === undefined) {
         memo.sourceIds.set(key, (id = memo.sources.length));
         memo.sources.push(r.source);
       }
+      sourceOf.set(r.source, id);
+      return id;
+    });
+    const serviceKeys = new Map<AclRule['services'], string>();
+    this.#contentId = gate.rules.map((r, i) => {
+      let services = serviceKeys.get(r.services);
+      if (services === undefined) serviceKeys.set(r.services, (services = serviceKey(r.services)));
+      const key = `${r.action}${this.#sourceId[i]}:${services}`;
+      let id = memo.contentIds.get(key);
+      if (id === undefined) memo.contentIds.set(key, (id = memo.contentIds.size));
       return id;
     });
     this.segments = this.#segment();
@@ -85,40 +110,19 @@ export class GateAnalysis {
   #segment(): Segment[] {
     const u = this.universe;
     const out: Segment[] = [];
-    const perRule = this.gate.rules.map((r) => u.destinationRanges(r.destination));
-    for (const kind of KINDS) {
-      const max = kindMax(kind, u.opaqueRoles.length);
-      if (kind === 2 && u.opaqueRoles.length === 0) continue;
-      // Sorted and deduplicated by hand: V8 hashes BigInts by their low bits, so a Set of IPv6
-      // network boundaries (all zero below the prefix) degrades to a linear scan per insert.
-      const cuts: bigint[] = [0n];
-      for (const ranges of perRule) {
-        for (const r of ranges) {
-          if (r.kind !== kind) continue;
-          cuts.push(r.lo);
-          if (r.hi < max) cuts.push(r.hi + 1n);
-        }
-      }
-      cuts.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      const starts = cuts.filter((c, i) => i === 0 || c !== cuts[i - 1]);
-      const lists: number[][] = starts.map(() => []);
-      const find = (x: bigint): number => {
-        let lo = 0;
-        let hi = starts.length - 1;
-        while (lo < hi) {
-          const mid = (lo + hi + 1) >> 1;
-          if (starts[mid]! <= x) lo = mid;
-          else hi = mid - 1;
-        }
-        return lo;
-      };
-      perRule.forEach((ranges, rule) => {
-        for (const r of ranges) {
-          if (r.kind !== kind) continue;
-          for (let i = find(r.lo), last = find(r.hi); i <= last; i++) lists[i]!.push(rule);
-        }
+    const dests = this.gate.rules.map((r) => r.destination);
+    // IPv4 addresses and opaque role indices are numbers (sorted as doubles); IPv6 are BigInts.
+    const asBig = (s: { kind: Kind; lo: number; hi: number; rules: number[] }): Segment => ({ ...s, lo: BigInt(s.lo), hi: BigInt(s.hi) });
+    for (const s of segmentLine(KIND_V4, V4_MAX, (x) => x + 1, dests.map((d) => d.v4))) out.push(asBig(s));
+    for (const s of segmentLine(KIND_V6, V6_MAX, (x) => x + 1n, dests.map((d) => d.v6))) out.push(s);
+    if (u.opaqueRoles.length > 0) {
+      const indices = dests.map((d) => {
+        if (d.opaque.length === 0) return [];
+        const idx = d.opaque.map((n) => u.opaqueIndex(n)).filter((i): i is number => i !== undefined);
+        return normalize(idx.map((i) => [i, i] as const));
       });
-      starts.forEach((lo, i) => out.push({ kind, lo, hi: i + 1 < starts.length ? starts[i + 1]! - 1n : max, rules: lists[i]! }));
+      const max = u.opaqueRoles.length - 1;
+      for (const s of segmentLine(KIND_OPAQUE, max, (x) => x + 1, indices)) out.push(asBig(s));
     }
     return out;
   }
@@ -129,64 +133,111 @@ export class GateAnalysis {
     const known = this.#cells.get(key);
     if (known) return known;
     const all = this.gate.rules;
-    const named = new Set<number>(SPECIAL_PROTOCOLS);
-    for (const i of rules) for (const e of all[i]!.services.entries) named.add(e.protocol);
+    // Per protocol: the rules that hold some of it, in order, with their ports (undefined: all).
+    const named = new Map<number, { rules: number[]; ports: (readonly Range<number>[] | undefined)[] }>();
+    for (const p of SPECIAL_PROTOCOLS) named.set(p, { rules: [], ports: [] });
+    for (const i of rules) {
+      for (const e of all[i]!.services.entries) if (!named.has(e.protocol)) named.set(e.protocol, { rules: [], ports: [] });
+    }
+    const protocols = [...named.keys()].sort((a, b) => a - b);
+    const anyRules: number[] = [];
+    for (const i of rules) {
+      const s = all[i]!.services;
+      if (s.any) {
+        anyRules.push(i);
+        for (const p of protocols) {
+          const n = named.get(p)!;
+          n.rules.push(i);
+          n.ports.push(undefined);
+        }
+        continue;
+      }
+      for (const e of s.entries) {
+        const n = named.get(e.protocol)!;
+        // A rule's first entry for a protocol is its entry (one per protocol in the IR).
+        if (n.rules[n.rules.length - 1] === i) continue;
+        n.rules.push(i);
+        n.ports.push(e.ports);
+      }
+    }
     const out: Cell[] = [];
-    for (const p of [...named].sort((a, b) => a - b)) {
+    for (const p of protocols) {
       const [dlo, dhi] = portDomain(p);
-      const cuts = new Set<number>([dlo]);
-      for (const i of rules) {
-        for (const e of all[i]!.services.entries) {
-          if (e.protocol !== p || e.ports === undefined) continue;
-          for (const [lo, hi] of e.ports) {
-            if (lo > dlo && lo <= dhi) cuts.add(lo);
-            if (hi < dhi) cuts.add(hi + 1);
-          }
+      const { rules: holders, ports } = named.get(p)!;
+      const cuts: number[] = [dlo];
+      for (const ranges of ports) {
+        if (ranges === undefined) continue;
+        for (const [lo, hi] of ranges) {
+          if (lo > dlo && lo <= dhi) cuts.push(lo);
+          if (hi < dhi) cuts.push(hi + 1);
         }
       }
-      const starts = [...cuts].sort((a, b) => a - b);
+      cuts.sort((a, b) => a - b);
+      const starts = cuts.filter((c, k) => k === 0 || c !== cuts[k - 1]);
       const lists: number[][] = starts.map(() => []);
-      // The cell holding port x: the last start at or below it.
-      const cellOf = (x: number): number => {
-        let lo = 0;
-        let hi = starts.length - 1;
-        while (lo < hi) {
-          const mid = (lo + hi + 1) >> 1;
-          if (starts[mid]! <= x) lo = mid;
-          else hi = mid - 1;
+      holders.forEach((i, n) => {
+        const ranges = ports[n];
+        if (ranges === undefined) {
+          for (const list of lists) list.push(i);
+          return;
         }
-        return lo;
-      };
-      for (const i of rules) {
-        const s = all[i]!.services;
-        const entry = s.any ? undefined : s.entries.find((e) => e.protocol === p);
-        if (s.any || entry?.ports === undefined) {
-          if (s.any || entry) for (const list of lists) list.push(i);
-          continue;
-        }
-        for (const [lo, hi] of entry.ports) {
+        for (const [lo, hi] of ranges) {
           if (hi < dlo || lo > dhi) continue;
-          for (let k = cellOf(Math.max(lo, dlo)), last = cellOf(Math.min(hi, dhi)); k <= last; k++) lists[k]!.push(i);
+          for (let k = lastAtOrBelow(starts, Math.max(lo, dlo)), last = lastAtOrBelow(starts, Math.min(hi, dhi)); k <= last; k++) lists[k]!.push(i);
         }
-      }
-      starts.forEach((lo, k) => out.push({ protocols: [[p, p]], lo, hi: k + 1 < starts.length ? starts[k + 1]! - 1 : dhi, rules: lists[k]! }));
+      });
+      const only: readonly Range<number>[] = [[p, p]];
+      starts.forEach((lo, k) => out.push({ protocols: only, lo, hi: k + 1 < starts.length ? starts[k + 1]! - 1 : dhi, rules: lists[k]! }));
     }
     // Every protocol no rule names, and no special one: only `any` rules hold them.
     const rest: Range<number>[] = [];
     let from = 0;
-    for (const p of [...named].sort((a, b) => a - b)) {
+    for (const p of protocols) {
       if (p > from) rest.push([from, p - 1]);
       from = p + 1;
     }
     if (from <= 255) rest.push([from, 255]);
-    if (rest.length > 0) out.push({ protocols: rest, lo: 0, hi: 0, rules: rules.filter((i) => all[i]!.services.any) });
+    if (rest.length > 0) out.push({ protocols: rest, lo: 0, hi: 0, rules: anyRules });
     this.#cells.set(key, out);
     return out;
   }
 
   /** The sources permitted inside a cell (valid for `kind` and the cell's protocols). */
   fold(kind: Kind, protocol: number, rules: readonly number[]): AddressSet {
-    return this.suffixFolds(kind, protocol, rules)[0]!;
+    const valid = this.universe.validSources(kind, protocol);
+    if (isEmptySet(valid)) return valid;
+    let node = this.#foldRoot(kind, protocol, valid);
+    for (let k = rules.length - 1; k >= 0; k--) node = this.#foldStep(node, rules[k]!, kind, protocol);
+    return node.set;
+  }
+
+  #foldRoot(kind: Kind, protocol: number, valid: AddressSet): FoldNode {
+    const memo = memoOf(this.universe);
+    const rootKey = `${kind}:${protocol === 1 || protocol === 58 ? protocol : 0}:${this.gate.fallback}`;
+    let node = memo.foldRoots.get(rootKey);
+    if (!node) {
+      node = foldNode(this.gate.fallback === 'allow' ? valid : { v4: [], v6: [], opaque: [] });
+      memo.foldRoots.set(rootKey, node);
+    }
+    return node;
+  }
+
+  /** The node of rule `i` in front of `node`'s rules. */
+  #foldStep(node: FoldNode, i: number, kind: Kind, protocol: number): FoldNode {
+    const r = this.gate.rules[i]!;
+    const id = this.#sourceId[i]! * 2 + (r.action === 'allow' ? 1 : 0);
+    if (node.firstKey === id) return node.first!;
+    let child = node.more?.get(id);
+    if (!child) {
+      child = foldNode(r.action === 'allow' ? unionSets(this.validSources(i, kind, protocol), node.set) : subtractSets(node.set, r.source));
+      if (node.first === undefined) {
+        node.firstKey = id;
+        node.first = child;
+      } else {
+        (node.more ??= new Map()).set(id, child);
+      }
+    }
+    return child;
   }
 
   /**
@@ -196,26 +247,11 @@ export class GateAnalysis {
   suffixFolds(kind: Kind, protocol: number, rules: readonly number[]): AddressSet[] {
     const valid = this.universe.validSources(kind, protocol);
     if (isEmptySet(valid)) return rules.map(() => valid).concat([valid]);
-    const memo = memoOf(this.universe);
-    const all = this.gate.rules;
-    const rootKey = `${kind}:${protocol === 1 || protocol === 58 ? protocol : 0}:${this.gate.fallback}`;
-    let node: FoldNode | undefined = memo.foldRoots.get(rootKey);
-    if (!node) {
-      node = { set: this.gate.fallback === 'allow' ? valid : { v4: [], v6: [], opaque: [] }, next: new Map() };
-      memo.foldRoots.set(rootKey, node);
-    }
+    let node = this.#foldRoot(kind, protocol, valid);
     const out = new Array<AddressSet>(rules.length + 1);
     out[rules.length] = node.set;
     for (let k = rules.length - 1; k >= 0; k--) {
-      const r = all[rules[k]!]!;
-      const id = this.#sourceId[rules[k]!]! * 2 + (r.action === 'allow' ? 1 : 0);
-      let child: FoldNode | undefined = node.next.get(id);
-      if (!child) {
-        const set: AddressSet = r.action === 'allow' ? unionSets(intersectSets(r.source, valid), node.set) : subtractSets(node.set, r.source);
-        child = { set, next: new Map() };
-        node.next.set(id, child);
-      }
-      node = child;
+      node = this.#foldStep(node, rules[k]!, kind, protocol);
       out[k] = node.set;
     }
     return out;
@@ -223,7 +259,7 @@ export class GateAnalysis {
 
   /** A rule's sources that can be valid with destinations of `kind` and `protocol`. */
   validSources(rule: number, kind: Kind, protocol: number): AddressSet {
-    const key = rule * 8 + kind * 3 + (protocol === 1 ? 1 : protocol === 58 ? 2 : 0);
+    const key = rule * 9 + kind * 3 + (protocol === 1 ? 1 : protocol === 58 ? 2 : 0);
     let set = this.#valid.get(key);
     if (!set) this.#valid.set(key, (set = intersectSets(this.gate.rules[rule]!.source, this.universe.validSources(kind, protocol))));
     return set;
@@ -234,8 +270,9 @@ export class GateAnalysis {
    * sources and services. Equal keys, in any policy of this universe, mean equal services.
    */
   segmentKey(kind: Kind, rules: readonly number[]): string {
-    const all = this.gate.rules;
-    return `${kind}:${this.gate.fallback}:${rules.map((i) => `${all[i]!.action}${this.#sourceId[i]}:${serviceKey(all[i]!.services)}`).join(';')}`;
+    let key = `${kind}:${this.gate.fallback}:`;
+    for (const i of rules) key += `${this.#contentId[i]},`;
+    return key;
   }
 
   /** The permitted services of a segment (memoised by content, so equal segments share them). */
@@ -262,6 +299,54 @@ export class GateAnalysis {
     pieces.sort((a, b) => a.lo - b.lo);
     for (const piece of pieces) pushProto(out, piece);
     memo.set(key, out);
+    return out;
+  }
+
+  /**
+   * The services where rules at the same positions of two equally long lists (this gate's
+   * `rules`, `other`'s `theirs`) differ in content: outside them the rules that differ match
+   * nothing, the others are equal, so both lists permit the same. Per protocol, sorted port
+   * ranges; undefined when the lists cannot be compared this way (or a differing rule has `any`).
+   */
+  editedServices(rules: readonly number[], other: GateAnalysis, theirs: readonly number[]): Map<number, Range<number>[]> | undefined {
+    if (rules.length !== theirs.length || this.gate.fallback !== other.gate.fallback || this.universe !== other.universe) return undefined;
+    const touched = new Map<number, Range<number>[]>();
+    for (let k = 0; k < rules.length; k++) {
+      if (this.#contentId[rules[k]!] === other.#contentId[theirs[k]!]) continue;
+      for (const s of [this.gate.rules[rules[k]!]!.services, other.gate.rules[theirs[k]!]!.services]) {
+        if (s.any) return undefined;
+        for (const e of s.entries) {
+          const [dlo, dhi] = portDomain(e.protocol);
+          const list = touched.get(e.protocol) ?? [];
+          touched.set(e.protocol, [...normalize([...list, ...(e.ports ?? [[dlo, dhi]])])]);
+        }
+      }
+    }
+    return touched;
+  }
+
+  /**
+   * The permitted services of a segment, only within `within` (per protocol, sorted port ranges):
+   * the cells outside it are not folded.
+   */
+  servicesWithin(kind: Kind, rules: readonly number[], within: ReadonlyMap<number, readonly Range<number>[]>): Services {
+    const out: ProtoPiece[] = [];
+    const cells = this.cells(rules);
+    for (const p of [...within.keys()].sort((a, b) => a - b)) {
+      const [dlo, dhi] = portDomain(p);
+      const ranges = within.get(p)!;
+      const ports: PortPiece[] = [];
+      for (const cell of cells) {
+        if (!cell.protocols.some(([lo, hi]) => lo <= p && p <= hi)) continue;
+        let src: AddressSet | undefined;
+        for (const [lo, hi] of ranges) {
+          const a = Math.max(lo, cell.lo, dlo);
+          const b = Math.min(hi, cell.hi, dhi);
+          if (a <= b) pushPort(ports, { lo: a, hi: b, src: (src ??= this.fold(kind, p, cell.rules)) });
+        }
+      }
+      pushProto(out, { lo: p, hi: p, ports });
+    }
     return out;
   }
 
@@ -329,7 +414,8 @@ export class PolicyAnalysis {
     if (!this.#permitted) {
       const all = this.universe.all();
       this.#permitted = this.gates.reduce((acc, g) => {
-        if (g.gate.scope.kind === 'all') return acc.intersect(g.acl());
+        // A gate's ACL holds only valid packets, so its intersection with every packet is itself.
+        if (g.gate.scope.kind === 'all') return acc === all ? g.acl() : acc.intersect(g.acl());
         // Outside its scope a gate lets everything through.
         const scope = g.scope();
         return acc.intersect(g.acl().intersect(scope).union(all.minus(scope)));
@@ -337,4 +423,53 @@ export class PolicyAnalysis {
     }
     return this.#permitted;
   }
+}
+
+/** The index of the last element of a sorted list at or below x (the list starts at or below it). */
+function lastAtOrBelow<T extends number | bigint>(starts: readonly T[], x: T): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= x) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * One kind's line [0, max] cut at every boundary of the rules' ranges: segments in order, each
+ * with the rules whose ranges hold it (in rule order). `after(x)` is x + 1 in T.
+ */
+function segmentLine<T extends number | bigint>(
+  kind: Kind,
+  max: T,
+  after: (x: T) => T,
+  perRule: readonly (readonly Range<T>[])[],
+): { kind: Kind; lo: T; hi: T; rules: number[] }[] {
+  const cuts: T[] = [];
+  // Rules share range lists (a role's addresses): each list's boundaries are cut once.
+  const seen = new Set<readonly Range<T>[]>();
+  for (const ranges of perRule) {
+    if (seen.has(ranges)) continue;
+    seen.add(ranges);
+    for (const [lo, hi] of ranges) {
+      cuts.push(lo);
+      if (hi < max) cuts.push(after(hi));
+    }
+  }
+  // Numbers sort as doubles in a typed array, BigInts by comparison (not through a Set: V8 hashes
+  // BigInts by their low bits, all zero below an IPv6 prefix).
+  const sorted = typeof max === 'bigint' ? cuts.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) : ([...Float64Array.from(cuts as number[]).sort()] as T[]);
+  const starts: T[] = [(typeof max === 'bigint' ? 0n : 0) as T];
+  for (const c of sorted) if (c !== starts[starts.length - 1]) starts.push(c);
+  const lists: number[][] = starts.map(() => []);
+  perRule.forEach((ranges, rule) => {
+    for (const [lo, hi] of ranges) for (let i = lastAtOrBelow(starts, lo), last = lastAtOrBelow(starts, hi); i <= last; i++) lists[i]!.push(rule);
+  });
+  return starts.map((lo, i) => ({ kind, lo, hi: i + 1 < starts.length ? pred(starts[i + 1]!) : max, rules: lists[i]! }));
+}
+
+function pred<T extends number | bigint>(x: T): T {
+  return (typeof x === 'bigint' ? x - 1n : (x as number) - 1) as T;
 }

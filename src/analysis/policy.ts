@@ -12,15 +12,8 @@
  * compared by the same engine.
  */
 import type { Span } from '../diagnostics/index.js';
-import {
-  emptySet,
-  unionSets,
-  universe,
-  type Action,
-  type AddressSet,
-  type Ruleset,
-  type ServiceSet,
-} from '../ir/index.js';
+import { universe, type Action, type AddressSet, type Rule, type Ruleset, type ServiceSet } from '../ir/index.js';
+import { normalize, type Range } from '../ir/intervals.js';
 import { anyService } from '../ir/resolve-services.js';
 import { ruleText } from './explain.js';
 
@@ -64,17 +57,14 @@ export interface Policy {
 /** The policy a ruleset means (LANGUAGE.md "Meaning"), its defaults written as trailing rules. */
 export function rulesetPolicy(ir: Ruleset, label: string): Policy {
   const opaqueRoles = ir.roles.filter((r) => r.addresses === undefined).map((r) => r.name);
-  const roles = ir.roles.reduce(
-    (acc, r) => unionSets(acc, r.addresses ?? { v4: [], v6: [], opaque: [r.name] }),
-    emptySet,
-  );
+  const roles = everyRole(ir);
   const all = universe(opaqueRoles);
   const rules: AclRule[] = ir.rules.map((r) => ({
     action: r.action,
     source: r.source.addresses,
     destination: r.destination.addresses,
     services: r.services,
-    origin: { label: r.name, text: ruleText(r), span: r.span },
+    origin: new RuleOrigin(r),
   }));
   const { ingress, egress } = ir.defaults;
   const defaultRule = (direction: 'ingress' | 'egress', action: Action): AclRule => {
@@ -106,4 +96,42 @@ export function rulesetPolicy(ir: Ruleset, label: string): Policy {
       },
     ],
   };
+}
+
+/** A rule's origin; its text is printed only when read (most rules are never named in output). */
+class RuleOrigin implements Origin {
+  readonly #rule: Rule;
+  #text: string | undefined;
+
+  constructor(rule: Rule) {
+    this.#rule = rule;
+  }
+
+  get label(): string {
+    return this.#rule.name;
+  }
+
+  get span(): Span {
+    return this.#rule.span;
+  }
+
+  get text(): string {
+    return (this.#text ??= ruleText(this.#rule));
+  }
+}
+
+/** The addresses of every role (an opaque role as itself), merged once rather than role by role. */
+export function everyRole(ir: Ruleset): AddressSet {
+  const v4: Range<number>[] = [];
+  const v6: Range<bigint>[] = [];
+  const opaque: string[] = [];
+  for (const r of ir.roles) {
+    if (r.addresses === undefined) opaque.push(r.name);
+    else {
+      for (const x of r.addresses.v4) v4.push(x);
+      for (const x of r.addresses.v6) v6.push(x);
+      for (const x of r.addresses.opaque) opaque.push(x);
+    }
+  }
+  return { v4: normalize(v4), v6: normalize(v6), opaque: [...new Set(opaque)].sort() };
 }

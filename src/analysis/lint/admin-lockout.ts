@@ -15,11 +15,12 @@ const APIS = [
 
 export const adminLockout: LintCheck = (ctx) => {
   const u = ctx.policy.universe;
+  const admins = ctx.ir.zones.filter((zone) => /admin/i.test(zone.name) && !isEmptySet(zone.addresses));
+  if (admins.length === 0) return [];
   const roles = ctx.ir.roles.reduce((acc, r) => unionSets(acc, r.addresses ?? { v4: [], v6: [], opaque: [r.name] }), emptySet);
   const permitted = ctx.policy.permitted();
   const out: Diagnostic[] = [];
-  for (const zone of ctx.ir.zones) {
-    if (!/admin/i.test(zone.name) || isEmptySet(zone.addresses)) continue;
+  for (const zone of admins) {
     for (const api of APIS) {
       const packets = u.product(zone.addresses, roles, { any: false, entries: [{ protocol: 6, ports: [[api.port, api.port]] }] });
       if (packets.intersect(permitted).isEmpty()) out.push(error('PAL8007', declarationName(zone.span, zone.name), zone.name, api.name));

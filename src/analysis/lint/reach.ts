@@ -34,16 +34,21 @@ function size(s: AddressSet): bigint {
   return n;
 }
 
+/** A distinct cell to look at again for the covering and taking-over rules. */
 interface CellWork {
   readonly cell: Cell;
-  readonly matched: readonly AddressSet[];
-  /** Per position: what the rule there decides (its sources no earlier rule matched). */
-  readonly reach: readonly AddressSet[];
+  readonly kind: Kind;
+  /** The protocol class of the cell's valid sources (see `GateAnalysis.validSources`). */
+  readonly protocol: number;
 }
 
 /**
  * `own` rules come first in the gate (the ruleset's); the rest (the defaults) only need to know
  * where they match and reach, which spares the set arithmetic on their large sources.
+ *
+ * Two passes: the first finds, cell by cell, what every rule matches, reaches and whether it
+ * matters, keeping nothing of a cell but where it is; the second looks again only at the cells
+ * of the rules found shadowed or redundant, to name the rules that cover them or take them over.
  */
 export function ruleFacts(gate: GateAnalysis, own: number = gate.gate.rules.length): RuleFacts[] {
   const u = gate.universe;
@@ -53,6 +58,18 @@ export function ruleFacts(gate: GateAnalysis, own: number = gate.gate.rules.leng
   const segmentsDone = new Set<string>();
   // Per distinct cell (rules and valid sources): the rules that decide something there.
   const cellsDone = new Map<string, number[]>();
+  // What a default matches beyond the defaults before it in a cell, by class and defaults (few).
+  const beyond = new Map<string, AddressSet>();
+  const defaultResidue = (kind: Kind, p: number, defaults: readonly number[], at: number): AddressSet => {
+    const key = `${kind}:${p}:${defaults.slice(0, at + 1).join(',')}`;
+    let set = beyond.get(key);
+    if (!set) {
+      set = gate.validSources(defaults[at]!, kind, p);
+      for (let n = 0; n < at; n++) set = subtractSets(set, gate.validSources(defaults[n]!, kind, p));
+      beyond.set(key, set);
+    }
+    return set;
+  };
   for (const segment of gate.segments) {
     if (segment.rules.length === 0) continue;
     const segmentKey = `${segment.kind}:${segment.rules.join(',')}`;
@@ -60,46 +77,48 @@ export function ruleFacts(gate: GateAnalysis, own: number = gate.gate.rules.leng
     segmentsDone.add(segmentKey);
     for (const cell of gate.cells(segment.rules)) {
       if (cell.rules.length === 0) continue;
-      const p = cell.protocols.length === 1 && cell.protocols[0]![0] === cell.protocols[0]![1] ? cell.protocols[0]![0] : 0;
+      const p = protocolClass(cell);
       // The same rules with the same valid sources give the same facts (cells holding only the
       // defaults repeat in every segment).
-      const cellKey = `${segment.kind}:${p === 1 || p === 58 ? p : 0}:${cell.rules.join(',')}`;
+      const cellKey = `${segment.kind}:${p}:${cell.rules.join(',')}`;
       const reaching = cellsDone.get(cellKey);
       if (reaching) {
         // Same facts as before, but these protocols and ports are reached too.
-        for (const i of reaching) facts[i]!.reach.push({ protocols: cell.protocols, lo: cell.lo, hi: cell.hi });
+        for (const i of reaching) facts[i]!.reach.push(cell);
         continue;
       }
       const reachingHere: number[] = [];
       cellsDone.set(cellKey, reachingHere);
       const kind = segment.kind as Kind;
       if (isEmptySet(u.validSources(kind, p))) continue;
-      const matched = cell.rules.map((i) => gate.validSources(i, kind, p));
-      const reaches: AddressSet[] = [];
-      work.push({ cell, matched, reach: reaches });
+      work.push({ cell, kind, protocol: p });
       // What the rules after each position (and the fallback) permit: the cell's suffix folds.
       const after = gate.suffixFolds(kind, p, cell.rules);
+      // What the own rules before the current position match (rule indices only grow along a
+      // cell, so the defaults come after every own rule).
       let earlier: AddressSet = { v4: [], v6: [], opaque: [] };
+      const defaults: number[] = [];
       const last = cell.rules.length - 1;
       cell.rules.forEach((i, k) => {
         const f = facts[i]!;
-        const m = matched[k]!;
+        const m = gate.validSources(i, kind, p);
         if (isEmptySet(m)) return;
         f.matches = true;
         if (i >= own) {
-          if (!isSubsetOf(m, earlier)) {
+          // It reaches unless the earlier rules cover it: m ⊆ earlier ∪ D ⇔ m \ D ⊆ earlier,
+          // with D what the earlier defaults match.
+          defaults.push(i);
+          if (!isSubsetOf(defaultResidue(kind, p, defaults, defaults.length - 1), earlier)) {
             f.reaches = true;
-            f.reach.push({ protocols: cell.protocols, lo: cell.lo, hi: cell.hi });
+            f.reach.push(cell);
             reachingHere.push(i);
           }
-          if (k < last) earlier = unionSets(earlier, m);
           return;
         }
         const reach = subtractSets(m, earlier);
-        reaches[k] = reach;
         if (!isEmptySet(reach)) {
           f.reaches = true;
-          f.reach.push({ protocols: cell.protocols, lo: cell.lo, hi: cell.hi });
+          f.reach.push(cell);
           reachingHere.push(i);
           const allow = rules[i]!.action === 'allow';
           const otherwise = allow ? subtractSets(reach, after[k + 1]!) : intersectSets(reach, after[k + 1]!);
@@ -111,11 +130,20 @@ export function ruleFacts(gate: GateAnalysis, own: number = gate.gate.rules.leng
   }
   // Shadowed rules: the earlier rules that cover them, largest overlap first (Batfish's choice).
   // Redundant rules: the later rules that decide their packets instead.
-  for (const { cell, matched, reach } of work) {
+  const flagged = (i: number): boolean => i < own && facts[i]!.matches && !(facts[i]!.reaches && facts[i]!.matters);
+  for (const { cell, kind, protocol } of work) {
+    if (!cell.rules.some(flagged)) continue;
+    const matched = cell.rules.map((i) => gate.validSources(i, kind, protocol));
+    let lastFlagged = cell.rules.length - 1;
+    while (!flagged(cell.rules[lastFlagged]!)) lastFlagged--;
+    // What the rules before the current position match.
+    let earlier: AddressSet = { v4: [], v6: [], opaque: [] };
     cell.rules.forEach((i, k) => {
       const f = facts[i]!;
       const m = matched[k]!;
-      if (i >= own || isEmptySet(m) || (f.reaches && f.matters)) return;
+      const before = earlier;
+      if (k < lastFlagged) earlier = unionSets(earlier, m);
+      if (isEmptySet(m) || !flagged(i)) return;
       if (!f.reaches) {
         const candidates = cell.rules
           .slice(0, k)
@@ -131,7 +159,7 @@ export function ruleFacts(gate: GateAnalysis, own: number = gate.gate.rules.leng
           left = subtractSets(left, c.overlap);
         }
       } else {
-        let left = reach[k] ?? m;
+        let left = subtractSets(m, before);
         for (let n = k + 1; n < cell.rules.length && !isEmptySet(left); n++) {
           if (isEmptySet(intersectSets(left, matched[n]!))) continue;
           f.takenOverBy.add(cell.rules[n]!);
@@ -142,4 +170,10 @@ export function ruleFacts(gate: GateAnalysis, own: number = gate.gate.rules.leng
     });
   }
   return facts;
+}
+
+/** The protocol a cell's valid sources depend on: ICMP, ICMPv6, or any other (0). */
+function protocolClass(cell: Cell): number {
+  const p = cell.protocols.length === 1 && cell.protocols[0]![0] === cell.protocols[0]![1] ? cell.protocols[0]![0] : 0;
+  return p === 1 || p === 58 ? p : 0;
 }
