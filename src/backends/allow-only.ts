@@ -32,6 +32,7 @@ import {
   type ServiceSet,
 } from '../ir/index.js';
 import type { Range } from '../ir/intervals.js';
+import { RoleIndex } from './role-index.js';
 
 /** Packets an allow-list entry admits: protocols × ports (or ICMP types) × peers. */
 export interface Grant {
@@ -43,6 +44,19 @@ export interface Grant {
   readonly ports: readonly Range<number>[];
   /** Sources (ingress) or destinations (egress): addresses and opaque roles. */
   readonly peers: AddressSet;
+}
+
+/**
+ * A lowering computed once per ruleset and key: `check` and `emit` of a target (and the targets
+ * sharing a lowering) ask for the same result, and the IR is immutable, so the second call
+ * returns the first call's answer instead of lowering every role again.
+ */
+export function lowerOnce<T>(cache: WeakMap<Ruleset, Map<string, T>>, ir: Ruleset, key: string, lower: () => T): T {
+  let byKey = cache.get(ir);
+  if (!byKey) cache.set(ir, (byKey = new Map()));
+  let value = byKey.get(key);
+  if (value === undefined) byKey.set(key, (value = lower()));
+  return value;
 }
 
 export interface RoleGrants {
@@ -106,7 +120,9 @@ export function roleGrants(
 
   let denied = universe.empty();
   let matched = universe.empty();
-  for (const rule of ir.rules) {
+  // Only the rules whose role side meets the role can match packets at it.
+  const index = RoleIndex.of(ir);
+  for (const rule of ingress ? index.to(role) : index.from(role)) {
     const cube = atRole(rule.source.addresses, rule.destination.addresses, rule.services);
     if (!cube) continue;
     matched = matched.union(cube);

@@ -12,7 +12,7 @@
  */
 import { error, withExtras, type Diagnostic, type Span } from '../../diagnostics/index.js';
 import { unionSets, type Direction, type Role, type Rule, type Ruleset } from '../../ir/index.js';
-import { grantServices, roleGrants, roleSet, rulesetUniverse, type Grant } from '../allow-only.js';
+import { grantServices, lowerOnce, roleGrants, roleSet, rulesetUniverse, type Grant } from '../allow-only.js';
 import { entriesPackets, grantEntries, packetsAt, type Entry, type EntryContext } from './entries.js';
 import { nameEntries, type Described } from './names.js';
 import type { PacketSet } from '../../analysis/index.js';
@@ -28,7 +28,20 @@ const DESCRIPTION = /^[A-Za-z0-9 ._\-:/()#,@[\]+=;{}!$*]*$/;
 const GROUP_NAME = /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/;
 export const ALL_EGRESS = 'Allow all outbound traffic';
 
-export function lowerGroups(ir: Ruleset, options: SgOptions, target: string): { model: SgModel; diagnostics: Diagnostic[] } {
+interface Lowered {
+  readonly model: SgModel;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+const lowered = new WeakMap<Ruleset, Map<string, Lowered>>();
+
+/** The security groups of a ruleset (computed once per ruleset, options and target). */
+export function lowerGroups(ir: Ruleset, options: SgOptions, target: string): Lowered {
+  const key = JSON.stringify([target, options.name_prefix, options.max_rules]);
+  return lowerOnce(lowered, ir, key, () => lower(ir, options, target));
+}
+
+function lower(ir: Ruleset, options: SgOptions, target: string): Lowered {
   const diagnostics: Diagnostic[] = [];
   const universe = rulesetUniverse(ir);
   const rawGroups: { role: Role; ingress: Described[]; egress: Described[] }[] = [];

@@ -7,7 +7,7 @@
 import { error, type Diagnostic, type Span } from '../../diagnostics/index.js';
 import { protocolName, setToCidrs, toCidrs, unionSets, type AddressSet, type Family, type Role, type Ruleset } from '../../ir/index.js';
 import { normalize, subtract, type Range } from '../../ir/intervals.js';
-import { grantServices, roleGrants, rulesetUniverse, type Grant } from '../allow-only.js';
+import { grantServices, lowerOnce, roleGrants, rulesetUniverse, type Grant } from '../allow-only.js';
 import { builtinGaps, egressGaps, gap, grantedSet, type Culprit } from './gaps.js';
 import { builtinAccepts } from './implicit.js';
 import { PROTOCOL_NUMBERS, type TalosIngress, type TalosPatch, type TalosProtocol, type TalosRuleDoc } from './model.js';
@@ -20,7 +20,15 @@ export interface Lowered {
 
 const EXPRESSED = new Set([1, 6, 17, 58]);
 
+const lowered = new WeakMap<Ruleset, Map<string, Lowered>>();
+
+/** The patches of a ruleset (computed once per ruleset, options and target). */
 export function lowerTalos(ir: Ruleset, options: TalosOptions, target: string): Lowered {
+  const key = JSON.stringify([target, Object.entries(options).sort(([a], [b]) => (a < b ? -1 : 1))]);
+  return lowerOnce(lowered, ir, key, () => lower(ir, options, target));
+}
+
+function lower(ir: Ruleset, options: TalosOptions, target: string): Lowered {
   const diagnostics: Diagnostic[] = [];
   const optionSpan = (key: string): Span | undefined =>
     ir.targets.find((t) => t.name === target)?.options.find((o) => o.key === key)?.span ?? ir.sources[0]?.span(0, 0);
