@@ -59,6 +59,21 @@ export function lowerOnce<T>(cache: WeakMap<Ruleset, Map<string, T>>, ir: Rulese
   return value;
 }
 
+/**
+ * The union of many packet sets, merged pairwise in a balanced tree: adding them one by one to
+ * a growing union walks that union once per set (quadratic in the number of sets). Sets are
+ * canonical, so the order of merging does not change the result.
+ */
+export function unionAll(universe: PacketUniverse, sets: readonly PacketSet[]): PacketSet {
+  let layer = sets;
+  while (layer.length > 1) {
+    const next: PacketSet[] = [];
+    for (let i = 0; i < layer.length; i += 2) next.push(i + 1 < layer.length ? layer[i]!.union(layer[i + 1]!) : layer[i]!);
+    layer = next;
+  }
+  return layer[0] ?? universe.empty();
+}
+
 export interface RoleGrants {
   readonly grants: readonly Grant[];
   readonly diagnostics: readonly Diagnostic[];
@@ -102,7 +117,10 @@ export function roleGrants(
     const products = packets.products();
     const own = products.map((p) => ({ rule, protocols: p.protocols, ports: p.ports, peers: ingress ? p.source : p.destination }));
     // Each grant, applied to every member of the role, must give back exactly these packets.
-    const whole = own.reduce((acc, g) => acc.union(atRole(ingress ? g.peers : every, ingress ? every : g.peers, grantServices(g)) ?? acc), universe.empty());
+    const whole = unionAll(
+      universe,
+      own.flatMap((g) => atRole(ingress ? g.peers : every, ingress ? every : g.peers, grantServices(g)) ?? []),
+    );
     const missing = whole.minus(packets).witness();
     if (missing) {
       const member = endText(ingress ? missing.destination : missing.source);
@@ -119,13 +137,13 @@ export function roleGrants(
   };
 
   let denied = universe.empty();
-  let matched = universe.empty();
+  const matched: PacketSet[] = [];
   // Only the rules whose role side meets the role can match packets at it.
   const index = RoleIndex.of(ir);
   for (const rule of ingress ? index.to(role) : index.from(role)) {
     const cube = atRole(rule.source.addresses, rule.destination.addresses, rule.services);
     if (!cube) continue;
-    matched = matched.union(cube);
+    matched.push(cube);
     if (rule.action === 'deny') denied = denied.union(cube);
     else grant(rule, cube.minus(denied), rule);
   }
@@ -135,7 +153,7 @@ export function roleGrants(
   const own = ir.defaults[direction];
   const other = ir.defaults[ingress ? 'egress' : 'ingress'];
   if (own.action === 'allow') {
-    let permitted = (atRole(every, every, anyService) ?? universe.empty()).minus(matched);
+    let permitted = (atRole(every, every, anyService) ?? universe.empty()).minus(unionAll(universe, matched));
     if (other.action === 'deny') {
       const roles = ir.roles.reduce((acc, r) => unionSets(acc, roleSet(r)), emptySet);
       permitted = permitted.minus(ingress ? universe.product(roles, self, anyService) : universe.product(self, roles, anyService));

@@ -11,8 +11,8 @@
  * limits, as positioned errors.
  */
 import { error, withExtras, type Diagnostic, type Span } from '../../diagnostics/index.js';
-import { unionSets, type Direction, type Role, type Rule, type Ruleset } from '../../ir/index.js';
-import { grantServices, lowerOnce, roleGrants, roleSet, rulesetUniverse, type Grant } from '../allow-only.js';
+import { unionSets, type AddressSet, type Direction, type Role, type Rule, type Ruleset } from '../../ir/index.js';
+import { grantServices, lowerOnce, roleGrants, unionAll, roleSet, rulesetUniverse, type Grant } from '../allow-only.js';
 import { entriesPackets, grantEntries, packetsAt, type Entry, type EntryContext } from './entries.js';
 import { nameEntries, type Described } from './names.js';
 import type { PacketSet } from '../../analysis/index.js';
@@ -44,6 +44,7 @@ export function lowerGroups(ir: Ruleset, options: SgOptions, target: string): Lo
 function lower(ir: Ruleset, options: SgOptions, target: string): Lowered {
   const diagnostics: Diagnostic[] = [];
   const universe = rulesetUniverse(ir);
+  const cidrs = new Map<string, AddressSet>();
   const rawGroups: { role: Role; ingress: Described[]; egress: Described[] }[] = [];
   if (ir.roles.length === 0) diagnostics.push(error('PAL6003', ir.sources[0]?.span(0, 0), target));
   for (const role of ir.roles) {
@@ -51,11 +52,11 @@ function lower(ir: Ruleset, options: SgOptions, target: string): Lowered {
     if (name.toLowerCase().startsWith('sg-')) diagnostics.push(error('PAL6103', role.span, role.name, name, 'a group name cannot start with "sg-"'));
     else if (name.length > 255 || !GROUP_NAME.test(name)) diagnostics.push(error('PAL6103', role.span, role.name, name, 'AWS allows at most 255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*'));
     const side = (direction: Direction): Described[] => {
-      const ctx: EntryContext = { universe, roles: ir.roles, role, direction, target, defaultSpan: ir.defaults[direction].span ?? role.span };
+      const ctx: EntryContext = { universe, roles: ir.roles, role, direction, target, defaultSpan: ir.defaults[direction].span ?? role.span, cidrs };
       const found = roleGrants(ir, role, direction, target, universe);
       let grants: readonly Grant[] = found.grants;
       let allEgress = false;
-      let wanted = grants.reduce((acc, g) => acc.union(grantPackets(ctx, g)), universe.empty());
+      let wanted = unionAll(universe, grants.map((g) => grantPackets(ctx, g)));
       if (direction === 'egress') {
         const roles = ir.roles.reduce((acc, r) => unionSets(acc, roleSet(r)), roleSet(role));
         const all = packetsAt(ctx, universe.everySource);

@@ -26,7 +26,7 @@ import {
   type Ruleset,
   type ServiceSet,
 } from '../../ir/index.js';
-import { grantServices, roleSet, type Grant } from '../allow-only.js';
+import { grantServices, roleSet, unionAll, type Grant } from '../allow-only.js';
 import type { TalosOptions } from './options.js';
 
 const anyService: ServiceSet = { any: true, entries: [] };
@@ -66,16 +66,22 @@ export function egressGaps(ir: Ruleset, universe: PacketUniverse, target: string
   const why = (p: Packet): string =>
     `Talos filters only the traffic its nodes receive, and this denies traffic from role "${roleOf(ir.roles, p.source) ?? '?'}" to addresses in no role (e.g. ${packetText(p)})`;
   const out: Diagnostic[] = [];
+  // The packets of earlier rules: united only when a deny needs them (in a balanced tree).
   let matched = universe.empty();
+  let pending: PacketSet[] = [];
+  const earlier = (): PacketSet => {
+    matched = unionAll(universe, [matched, ...pending]);
+    pending = [];
+    return matched;
+  };
   for (const rule of ir.rules) {
     const cube = universe.product(intersectSets(rule.source.addresses, roles), intersectSets(rule.destination.addresses, outside), rule.services);
-    const decided = cube.minus(matched);
-    matched = matched.union(cube);
-    const w = rule.action === 'deny' ? decided.witness() : undefined;
+    const w = rule.action === 'deny' && !cube.isEmpty() ? cube.minus(earlier()).witness() : undefined;
+    pending.push(cube);
     if (w) out.push(gap(target, { rule, what: `rule "${rule.name}"`, span: rule.span }, why(w), accepted));
   }
   if (ir.defaults.egress.action === 'deny') {
-    const w = universe.product(roles, outside, anyService).minus(matched).witness();
+    const w = universe.product(roles, outside, anyService).minus(earlier()).witness();
     const span = ir.defaults.egress.span ?? ir.roles[0]?.span;
     if (w) out.push(gap(target, { what: 'default egress deny', span }, why(w), accepted));
   }
@@ -85,7 +91,10 @@ export function egressGaps(ir: Ruleset, universe: PacketUniverse, target: string
 /** The packets the grants permit to `role`. */
 export function grantedSet(universe: PacketUniverse, role: Role, grants: readonly Grant[], services: (g: Grant) => ServiceSet): PacketSet {
   const self = roleSet(role);
-  return grants.reduce((acc, g) => acc.union(universe.product(g.peers, self, services(g))), universe.empty());
+  return unionAll(
+    universe,
+    grants.map((g) => universe.product(g.peers, self, services(g))),
+  );
 }
 
 /** ICMP and cluster-subnet gaps at one role: `permitted` is what the ruleset permits to it. */
