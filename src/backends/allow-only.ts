@@ -88,6 +88,15 @@ export function roleSet(role: Role): AddressSet {
   return role.addresses ?? opaqueSet(role.name);
 }
 
+const everyRole = new WeakMap<Ruleset, AddressSet>();
+
+/** The addresses (and opaque roles) of all of a ruleset's roles, united once per ruleset. */
+export function allRoleAddresses(ir: Ruleset): AddressSet {
+  let set = everyRole.get(ir);
+  if (set === undefined) everyRole.set(ir, (set = ir.roles.reduce((acc, r) => unionSets(acc, roleSet(r)), emptySet)));
+  return set;
+}
+
 /**
  * What the ruleset permits to (`ingress`) or from (`egress`) `role`, as grants in rule order,
  * the defaults' grant last. `target` names the target in diagnostics.
@@ -155,7 +164,7 @@ export function roleGrants(
   if (own.action === 'allow') {
     let permitted = (atRole(every, every, anyService) ?? universe.empty()).minus(unionAll(universe, matched));
     if (other.action === 'deny') {
-      const roles = ir.roles.reduce((acc, r) => unionSets(acc, roleSet(r)), emptySet);
+      const roles = allRoleAddresses(ir);
       permitted = permitted.minus(ingress ? universe.product(roles, self, anyService) : universe.product(self, roles, anyService));
     }
     grant(undefined, permitted, { span: own.span ?? role.span, name: `default ${direction} allow` });

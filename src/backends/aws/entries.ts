@@ -26,7 +26,7 @@ import {
 } from '../../ir/index.js';
 import { grantServices, roleSet, unionAll, type Grant } from '../allow-only.js';
 import type { SgPeer } from './model.js';
-import { ALL_SERVICES, keyServices, portKeys, type PortKey } from './services.js';
+import { ALL_SERVICES, portKeys, type PortKey } from './services.js';
 
 /** An atomic rule before it is named. */
 export interface Entry extends PortKey {
@@ -62,12 +62,6 @@ interface Source {
 export function packetsAt(ctx: EntryContext, peers: AddressSet, services = ALL_SERVICES): PacketSet {
   const own = roleSet(ctx.role);
   return ctx.direction === 'ingress' ? ctx.universe.product(peers, own, services) : ctx.universe.product(own, peers, services);
-}
-
-export function peerSet(peer: SgPeer, ctx: EntryContext): AddressSet {
-  if (peer.kind !== 'group') return cidrSetOf(ctx, peer.cidr);
-  const role = ctx.roles.find((r) => r.name === peer.role);
-  return role ? roleSet(role) : opaqueSet(peer.role);
 }
 
 function sources(grant: Grant, ctx: EntryContext): Source[] {
@@ -167,15 +161,4 @@ function merge(ranges: readonly [number, number][]): [number, number][] {
     else out.push([lo, hi]);
   }
   return out;
-}
-
-/** The packets a list of atomic rules allows at the role (to verify a translation exactly). */
-export function entriesPackets(entries: readonly (PortKey & { readonly peer: SgPeer })[], ctx: EntryContext): PacketSet {
-  const sets: PacketSet[] = [];
-  for (const e of entries) {
-    const services = keyServices(e);
-    if (typeof services === 'string') continue;
-    sets.push(packetsAt(ctx, peerSet(e.peer, ctx), services));
-  }
-  return unionAll(ctx.universe, sets);
 }

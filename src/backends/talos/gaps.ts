@@ -18,15 +18,13 @@ import {
   intersectSets,
   roleOf,
   subtractSets,
-  unionSets,
-  emptySet,
   type Packet,
   type Role,
   type Rule,
   type Ruleset,
   type ServiceSet,
 } from '../../ir/index.js';
-import { grantServices, roleSet, unionAll, type Grant } from '../allow-only.js';
+import { allRoleAddresses, grantServices, roleSet, unionAll, type Grant } from '../allow-only.js';
 import type { TalosOptions } from './options.js';
 
 const anyService: ServiceSet = { any: true, entries: [] };
@@ -54,13 +52,9 @@ export function culpritOf(ir: Ruleset, packet: Packet, fallback: Span | undefine
   return { what: `default ${d.direction} ${d.policy.action}`, span: d.policy.span ?? fallback };
 }
 
-export function allRoles(ir: Ruleset): ReturnType<typeof roleSet> {
-  return ir.roles.reduce((acc, r) => unionSets(acc, roleSet(r)), emptySet);
-}
-
 /** What the ruleset denies on the way out of a role, to addresses in no role. */
 export function egressGaps(ir: Ruleset, universe: PacketUniverse, target: string, options: TalosOptions): Diagnostic[] {
-  const roles = allRoles(ir);
+  const roles = allRoleAddresses(ir);
   const outside = subtractSets(universe.everySource, roles);
   const accepted = options.egress === 'elsewhere' ? `${target}.egress=elsewhere` : undefined;
   const why = (p: Packet): string =>
