@@ -25,6 +25,7 @@ import {
   type ServiceSet,
 } from '../../ir/index.js';
 import { allRoleAddresses, grantServices, roleSet, unionAll, type Grant } from '../allow-only.js';
+import { RoleIndex } from '../role-index.js';
 import type { TalosOptions } from './options.js';
 
 const anyService: ServiceSet = { any: true, entries: [] };
@@ -43,9 +44,13 @@ export function gap(target: string, culprit: Culprit, why: string, accepted: str
   return error('PAL6201', culprit.span, target, culprit.what, why);
 }
 
-/** The rule or default that decides a packet (for a denied packet: the deny that decides it). */
-export function culpritOf(ir: Ruleset, packet: Packet, fallback: Span | undefined): Culprit {
-  const verdict = evaluate(ir, packet);
+/**
+ * The rule or default that decides a packet (for a denied packet: the deny that decides it).
+ * `to`: a role the packet's destination lies in; only the rules whose destination meets that
+ * role can match it, so the first match is sought among those (RoleIndex) and not all rules.
+ */
+export function culpritOf(ir: Ruleset, packet: Packet, fallback: Span | undefined, to?: Role): Culprit {
+  const verdict = evaluate(to ? { ...ir, rules: RoleIndex.of(ir).to(to) } : ir, packet);
   if (verdict.by === 'rule') return { rule: verdict.rule, what: `rule "${verdict.rule.name}"`, span: verdict.rule.span };
   const d = verdict.defaults.find((x) => x.policy.action === 'deny') ?? verdict.defaults[0];
   if (!d) return { what: 'the ruleset', span: fallback };
@@ -108,7 +113,7 @@ export function builtinGaps(
   const denied = builtin.icmp.minus(permitted).witness();
   if (denied) {
     const why = `Talos always accepts ICMP (but timestamp and address-mask) and ICMPv6 from every source in block mode, up to 5 packets per second, and this denies some to role "${role.name}" (e.g. ${packetText(denied)})`;
-    out.push(gap(target, culpritOf(ir, denied, role.span), why, accepted));
+    out.push(gap(target, culpritOf(ir, denied, role.span, role), why, accepted));
   }
   const allIcmp: ServiceSet = { any: false, entries: [{ protocol: 1 }, { protocol: 58 }] };
   const dropped = permitted.intersect(universe.product(universe.everySource, self, allIcmp)).minus(builtin.icmp).witness();
@@ -123,7 +128,7 @@ export function builtinGaps(
   const cluster = builtin.cluster.minus(permitted).witness();
   if (cluster) {
     const why = `Talos always accepts traffic from its pod and service subnets to addresses in them (and DNS to the host DNS address), and this denies some to role "${role.name}" (e.g. ${packetText(cluster)}); check the pod-subnets and service-subnets options`;
-    out.push(gap(target, culpritOf(ir, cluster, role.span), why, undefined));
+    out.push(gap(target, culpritOf(ir, cluster, role.span, role), why, undefined));
   }
   return out;
 }
