@@ -151,13 +151,20 @@ function nameDocuments(drafts: readonly Draft[]): TalosRuleDoc[] {
 export function ingressEntries(peers: AddressSet): TalosIngress[] {
   const out: TalosIngress[] = [];
   for (const family of [4, 6] as const) {
-    const ranges = (family === 4 ? peers.v4 : peers.v6).map(([a, b]) => [BigInt(a), BigInt(b)] as const);
-    if (ranges.length === 0) continue;
-    const cidrs = toCidrs(family, ranges);
-    const hull = coveringPrefix(family, ranges[0]![0], ranges[ranges.length - 1]![1]);
-    const holes = toCidrs(family, subtract([hull], ranges));
-    if (cidrs.length > 2 && holes.length === 1) out.push({ subnet: toCidrs(family, [hull])[0]!, except: holes[0]! });
-    else out.push(...cidrs.map((subnet) => ({ subnet })));
+    const own = family === 4 ? peers.v4 : peers.v6;
+    if (own.length === 0) continue;
+    // The set's own range list: toCidrs caches its answer per list.
+    const cidrs = toCidrs(family, own);
+    if (cidrs.length > 2) {
+      const ranges = own.map(([a, b]) => [BigInt(a), BigInt(b)] as const);
+      const hull = coveringPrefix(family, ranges[0]![0], ranges[ranges.length - 1]![1]);
+      const holes = toCidrs(family, subtract([hull], ranges));
+      if (holes.length === 1) {
+        out.push({ subnet: toCidrs(family, [hull])[0]!, except: holes[0]! });
+        continue;
+      }
+    }
+    out.push(...cidrs.map((subnet) => ({ subnet })));
   }
   return out;
 }
