@@ -94,15 +94,25 @@ function lower(ir: Ruleset, options: SgOptions, target: string): Lowered {
       diagnostics.push(error('PAL6102', rule.span, rule.name, `AWS does not allow ${JSON.stringify(bad)}; allowed are letters, digits, spaces and ._-:/()#,@[]+=;{}!$*`));
     }
   }
-  const groups: SecurityGroup[] = nameEntries(rawGroups).map((g) => ({
-    role: g.role.name,
-    name: `${options.name_prefix}${g.role.name}`,
-    description: `palisade role ${g.role.name}`,
-    ingress: g.ingress,
-    egress: g.egress,
-    span: g.role.span,
-  }));
-  return { model: { groups }, diagnostics };
+  // Naming every entry is only needed for the artifacts: a refused ruleset (check alone) skips it.
+  let model: SgModel | undefined;
+  return {
+    get model(): SgModel {
+      return (model ??= {
+        groups: nameEntries(rawGroups).map(
+          (g): SecurityGroup => ({
+            role: g.role.name,
+            name: `${options.name_prefix}${g.role.name}`,
+            description: `palisade role ${g.role.name}`,
+            ingress: g.ingress,
+            egress: g.egress,
+            span: g.role.span,
+          }),
+        ),
+      });
+    },
+    diagnostics,
+  };
 }
 
 /** A rule's description on AWS: its description, or else its name. */
