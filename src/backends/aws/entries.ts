@@ -42,6 +42,8 @@ export interface EntryContext {
   readonly target: string;
   /** Where the defaults' grants are reported. */
   readonly defaultSpan: Span;
+  /** The position of each role in `roles`, by name. */
+  readonly roleIndex: ReadonlyMap<string, number>;
   /** The sets of CIDRs already parsed (shared by every role of one lowering). */
   readonly cidrs: Map<string, AddressSet>;
 }
@@ -69,9 +71,13 @@ function sources(grant: Grant, ctx: EntryContext): Source[] {
   const out: Source[] = peers.opaque.map((role) => ({ peer: { kind: 'group', role }, set: opaqueSet(role) }));
   let covered = emptySet;
   const end = grant.rule && (ctx.direction === 'ingress' ? grant.rule.source : grant.rule.destination);
-  const named = new Set((end?.terms ?? []).flatMap((t) => (t.kind === 'role' ? [t.name] : [])));
-  for (const role of ctx.roles) {
-    if (!named.has(role.name) || !role.addresses || !isSubsetOf(role.addresses, peers)) continue;
+  // The roles the rule names, in declaration order (looked up by name, not by scanning all roles).
+  const named = [...new Set((end?.terms ?? []).flatMap((t) => (t.kind === 'role' ? [t.name] : [])))]
+    .flatMap((name) => ctx.roleIndex.get(name) ?? [])
+    .sort((a, b) => a - b)
+    .map((i) => ctx.roles[i]!);
+  for (const role of named) {
+    if (!role.addresses || !isSubsetOf(role.addresses, peers)) continue;
     out.push({ peer: { kind: 'group', role: role.name }, set: role.addresses });
     covered = unionSets(covered, role.addresses);
   }

@@ -44,6 +44,7 @@ function lower(ir: Ruleset, options: SgOptions, target: string): Lowered {
   const diagnostics: Diagnostic[] = [];
   const universe = rulesetUniverse(ir);
   const cidrs = new Map<string, AddressSet>();
+  const roleIndex = new Map(ir.roles.map((r, i) => [r.name, i]));
   const rawGroups: { role: Role; ingress: Described[]; egress: Described[] }[] = [];
   if (ir.roles.length === 0) diagnostics.push(error('PAL6003', ir.sources[0]?.span(0, 0), target));
   for (const role of ir.roles) {
@@ -51,7 +52,7 @@ function lower(ir: Ruleset, options: SgOptions, target: string): Lowered {
     if (name.toLowerCase().startsWith('sg-')) diagnostics.push(error('PAL6103', role.span, role.name, name, 'a group name cannot start with "sg-"'));
     else if (name.length > 255 || !GROUP_NAME.test(name)) diagnostics.push(error('PAL6103', role.span, role.name, name, 'AWS allows at most 255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*'));
     const side = (direction: Direction): Described[] => {
-      const ctx: EntryContext = { universe, roles: ir.roles, role, direction, target, defaultSpan: ir.defaults[direction].span ?? role.span, cidrs };
+      const ctx: EntryContext = { universe, roles: ir.roles, role, direction, target, defaultSpan: ir.defaults[direction].span ?? role.span, roleIndex, cidrs };
       const found = roleGrants(ir, role, direction, target, universe);
       let grants: readonly Grant[] = found.grants;
       let allEgress = false;

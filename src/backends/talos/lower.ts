@@ -63,6 +63,7 @@ const rangesKey = (rs: readonly Range<number>[]): string => rs.map(([a, b]) => `
 
 function lowerRole(ir: Ruleset, role: Role, grants: readonly Grant[], options: TalosOptions, target: string, diagnostics: Diagnostic[]): TalosPatch {
   const drafts: Draft[] = [];
+  const byKey = new Map<string, Draft>();
   const unexpressed = new Map<string, { culprit: Culprit; protocols: Set<number> }>();
   for (const grant of grants) {
     const culprit: Culprit = grant.rule
@@ -88,9 +89,14 @@ function lowerRole(ir: Ruleset, role: Role, grants: readonly Grant[], options: T
       // united): each grant holds for the whole role, so the union is exact. Products of the
       // set algebra split by address family, which Talos documents need not do.
       const origin = grant.rule?.name ?? 'default-ingress-allow';
-      const same = drafts.find((d) => d.origin === origin && d.protocol === protocol && rangesKey(d.ports) === rangesKey(ports));
+      const key = `${origin}|${protocol}|${rangesKey(ports)}`;
+      const same = byKey.get(key);
       if (same) same.peers = unionSets(same.peers, grant.peers);
-      else drafts.push({ origin, description: grant.rule?.description, protocol, ports, peers: grant.peers });
+      else {
+        const draft: Draft = { origin, description: grant.rule?.description, protocol, ports, peers: grant.peers };
+        drafts.push(draft);
+        byKey.set(key, draft);
+      }
     }
   }
   for (const { culprit, protocols } of unexpressed.values()) {
