@@ -131,7 +131,7 @@ export function grantEntries(grants: readonly Grant[], ctx: EntryContext): { ent
     // sends some packet of the grants to the role, so it can also send one of any protocol but
     // ICMP and ICMPv6 (each valid with one family only): a rule missing such a protocol allows
     // no source everything, and the set algebra below is skipped.
-    const packets = everyProtocol(r.protocols) ? unionAll(ctx.universe, r.grants.map((g) => packetsAt(ctx, g.peers, grantServices(g)))) : undefined;
+    const packets = missingProtocol(r.protocols) === undefined ? unionAll(ctx.universe, r.grants.map((g) => packetsAt(ctx, g.peers, grantServices(g)))) : undefined;
     for (const { source, protos } of r.bySource.values()) {
       if (packets && packetsAt(ctx, source.set).minus(packets).isEmpty()) {
         push({ protocol: '-1', peer: source.peer, rule });
@@ -152,10 +152,10 @@ export function grantEntries(grants: readonly Grant[], ctx: EntryContext): { ent
   return { entries, diagnostics };
 }
 
-/** Whether the protocols include every one but perhaps ICMP (1) and ICMPv6 (58). */
-function everyProtocol(protocols: ReadonlySet<number>): boolean {
-  for (let p = 0; p <= 255; p++) if (p !== 1 && p !== 58 && !protocols.has(p)) return false;
-  return true;
+/** The first protocol but ICMP (1) and ICMPv6 (58) missing from `protocols`, if any. */
+export function missingProtocol(protocols: ReadonlySet<number>): number | undefined {
+  for (let p = 0; p <= 255; p++) if (p !== 1 && p !== 58 && !protocols.has(p)) return p;
+  return undefined;
 }
 
 function merge(ranges: readonly [number, number][]): [number, number][] {

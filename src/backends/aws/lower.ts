@@ -13,8 +13,9 @@
 import { error, withExtras, type Diagnostic, type Span } from '../../diagnostics/index.js';
 import { intersectSets, isEmptySet, subtractSets, type AddressSet, type Direction, type Role, type Rule, type Ruleset } from '../../ir/index.js';
 import { allRoleAddresses, grantServices, lowerOnce, roleGrants, unionAll, rulesetUniverse, type Grant } from '../allow-only.js';
-import { grantEntries, packetsAt, type Entry, type EntryContext } from './entries.js';
+import { grantEntries, missingProtocol, packetsAt, type Entry, type EntryContext } from './entries.js';
 import { nameEntries, type Described } from './names.js';
+import type { PacketSet } from '../../analysis/index.js';
 import type { SecurityGroup, SgModel } from './model.js';
 
 export interface SgOptions {
@@ -45,6 +46,8 @@ function lower(ir: Ruleset, options: SgOptions, target: string): Lowered {
   const universe = rulesetUniverse(ir);
   const cidrs = new Map<string, AddressSet>();
   const roleIndex = new Map(ir.roles.map((r, i) => [r.name, i]));
+  /** Addresses (and opaque roles) in no role. */
+  const outside = subtractSets(universe.everySource, allRoleAddresses(ir));
   const rawGroups: { role: Role; ingress: Described[]; egress: Described[] }[] = [];
   if (ir.roles.length === 0) diagnostics.push(error('PAL6003', ir.sources[0]?.span(0, 0), target));
   for (const role of ir.roles) {
@@ -59,15 +62,19 @@ function lower(ir: Ruleset, options: SgOptions, target: string): Lowered {
       if (direction === 'egress') {
         // Everything the role sends to addresses in no role: when the ruleset permits all of it,
         // one allow-all entry says the same (other roles' ingress decides the rest exactly).
-        const outside = subtractSets(universe.everySource, allRoleAddresses(ir));
-        const permitted = unionAll(
-          universe,
-          grants.flatMap((g) => {
-            const peers = intersectSets(g.peers, outside);
-            return isEmptySet(peers) ? [] : [packetsAt(ctx, peers, grantServices(g))];
-          }),
-        );
-        if (packetsAt(ctx, outside).minus(permitted).isEmpty()) {
+        // A protocol (but ICMP/ICMPv6) no grant has decides at once when the role can send it
+        // outside; only otherwise are the grants' packets to outside united and compared.
+        const missing = missingProtocol(new Set(grants.flatMap((g) => g.protocols.flatMap(([lo, hi]) => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i)))));
+        const refuted = missing !== undefined && !packetsAt(ctx, outside, { any: false, entries: [{ protocol: missing }] }).isEmpty();
+        const permitted = (): PacketSet =>
+          unionAll(
+            universe,
+            grants.flatMap((g) => {
+              const peers = intersectSets(g.peers, outside);
+              return isEmptySet(peers) ? [] : [packetsAt(ctx, peers, grantServices(g))];
+            }),
+          );
+        if (!refuted && packetsAt(ctx, outside).minus(permitted()).isEmpty()) {
           grants = [{ rule: undefined, protocols: [[0, 255]], ports: [], peers: universe.everySource }];
           allEgress = true;
         } else diagnostics.push(...found.diagnostics);
