@@ -20,6 +20,7 @@ import {
   emptySet,
   intersectSets,
   isEmptySet,
+  isSubsetOf,
   formatAddress,
   opaqueSet,
   unionSets,
@@ -32,6 +33,7 @@ import {
   type ServiceSet,
 } from '../ir/index.js';
 import type { Range } from '../ir/intervals.js';
+import { RoleIndex } from './role-index.js';
 
 /** Packets an allow-list entry admits: protocols × ports (or ICMP types) × peers. */
 export interface Grant {
@@ -43,6 +45,34 @@ export interface Grant {
   readonly ports: readonly Range<number>[];
   /** Sources (ingress) or destinations (egress): addresses and opaque roles. */
   readonly peers: AddressSet;
+}
+
+/**
+ * A lowering computed once per ruleset and key: `check` and `emit` of a target (and the targets
+ * sharing a lowering) ask for the same result, and the IR is immutable, so the second call
+ * returns the first call's answer instead of lowering every role again.
+ */
+export function lowerOnce<T>(cache: WeakMap<Ruleset, Map<string, T>>, ir: Ruleset, key: string, lower: () => T): T {
+  let byKey = cache.get(ir);
+  if (!byKey) cache.set(ir, (byKey = new Map()));
+  let value = byKey.get(key);
+  if (value === undefined) byKey.set(key, (value = lower()));
+  return value;
+}
+
+/**
+ * The union of many packet sets, merged pairwise in a balanced tree: adding them one by one to
+ * a growing union walks that union once per set (quadratic in the number of sets). Sets are
+ * canonical, so the order of merging does not change the result.
+ */
+export function unionAll(universe: PacketUniverse, sets: readonly PacketSet[]): PacketSet {
+  let layer = sets;
+  while (layer.length > 1) {
+    const next: PacketSet[] = [];
+    for (let i = 0; i < layer.length; i += 2) next.push(i + 1 < layer.length ? layer[i]!.union(layer[i + 1]!) : layer[i]!);
+    layer = next;
+  }
+  return layer[0] ?? universe.empty();
 }
 
 export interface RoleGrants {
@@ -57,6 +87,15 @@ export function rulesetUniverse(ir: Ruleset): PacketUniverse {
 
 export function roleSet(role: Role): AddressSet {
   return role.addresses ?? opaqueSet(role.name);
+}
+
+const everyRole = new WeakMap<Ruleset, AddressSet>();
+
+/** The addresses (and opaque roles) of all of a ruleset's roles, united once per ruleset. */
+export function allRoleAddresses(ir: Ruleset): AddressSet {
+  let set = everyRole.get(ir);
+  if (set === undefined) everyRole.set(ir, (set = ir.roles.reduce((acc, r) => unionSets(acc, roleSet(r)), emptySet)));
+  return set;
 }
 
 /**
@@ -79,22 +118,35 @@ export function roleGrants(
     if (isEmptySet(mine)) return undefined;
     return ingress ? universe.product(source, mine, services) : universe.product(mine, destination, services);
   };
+  /** Whether a rule's role side holds every member of the role (its cube is then uniform, below). */
+  const coversRole = (source: AddressSet, destination: AddressSet): boolean => isSubsetOf(self, ingress ? destination : source);
 
   const grants: Grant[] = [];
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
-  /** Adds the packets as grants, or reports them at `at` when they hold for only part of the role. */
-  const grant = (rule: Rule | undefined, packets: PacketSet, at: { readonly span: Span; readonly name: string }): void => {
+  /**
+   * Adds the packets as grants, or reports them at `at` when they hold for only part of the role.
+   * `uniform`: the packets are known to treat every member of the role alike (every valid packet
+   * of a (peer, service) pair they hold, to or from any member) — true of a rule's cube when the
+   * rule's role side holds the whole role, and kept by union and difference of such sets; then
+   * each product's grant gives back a subset of the packets and the check below is skipped.
+   */
+  const grant = (rule: Rule | undefined, packets: PacketSet, at: { readonly span: Span; readonly name: string }, uniform: boolean): void => {
     const products = packets.products();
     const own = products.map((p) => ({ rule, protocols: p.protocols, ports: p.ports, peers: ingress ? p.source : p.destination }));
-    // Each grant, applied to every member of the role, must give back exactly these packets.
-    const whole = own.reduce((acc, g) => acc.union(atRole(ingress ? g.peers : every, ingress ? every : g.peers, grantServices(g)) ?? acc), universe.empty());
-    const missing = whole.minus(packets).witness();
-    if (missing) {
-      const member = endText(ingress ? missing.destination : missing.source);
-      const why = `a ${target} allow-list applies to every member of role "${role.name}" alike, and this would permit ${ingress ? 'traffic to' : 'traffic from'} only part of them (not ${member})`;
-      diagnostics.push(error('PAL6002', at.span, target, at.name, why));
-      return;
+    if (!uniform) {
+      // Each grant, applied to every member of the role, must give back exactly these packets.
+      const whole = unionAll(
+        universe,
+        own.flatMap((g) => atRole(ingress ? g.peers : every, ingress ? every : g.peers, grantServices(g)) ?? []),
+      );
+      const missing = whole.minus(packets).witness();
+      if (missing) {
+        const member = endText(ingress ? missing.destination : missing.source);
+        const why = `a ${target} allow-list applies to every member of role "${role.name}" alike, and this would permit ${ingress ? 'traffic to' : 'traffic from'} only part of them (not ${member})`;
+        diagnostics.push(error('PAL6002', at.span, target, at.name, why));
+        return;
+      }
     }
     for (const g of own) {
       const key = `${rule?.name}|${g.protocols.join(';')}|${g.ports.join(';')}|${setKey(g.peers)}`;
@@ -105,13 +157,21 @@ export function roleGrants(
   };
 
   let denied = universe.empty();
-  let matched = universe.empty();
-  for (const rule of ir.rules) {
+  let deniedUniform = true;
+  let matchedUniform = true;
+  const matched: PacketSet[] = [];
+  // Only the rules whose role side meets the role can match packets at it.
+  const index = RoleIndex.of(ir);
+  for (const rule of ingress ? index.to(role) : index.from(role)) {
     const cube = atRole(rule.source.addresses, rule.destination.addresses, rule.services);
     if (!cube) continue;
-    matched = matched.union(cube);
-    if (rule.action === 'deny') denied = denied.union(cube);
-    else grant(rule, cube.minus(denied), rule);
+    const uniform = coversRole(rule.source.addresses, rule.destination.addresses);
+    matched.push(cube);
+    matchedUniform &&= uniform;
+    if (rule.action === 'deny') {
+      denied = denied.union(cube);
+      deniedUniform &&= uniform;
+    } else grant(rule, cube.minus(denied), rule, uniform && deniedUniform);
   }
 
   // Packets no rule matches: permitted where every default that applies permits them (the
@@ -119,12 +179,14 @@ export function roleGrants(
   const own = ir.defaults[direction];
   const other = ir.defaults[ingress ? 'egress' : 'ingress'];
   if (own.action === 'allow') {
-    let permitted = (atRole(every, every, anyService) ?? universe.empty()).minus(matched);
+    let permitted = (atRole(every, every, anyService) ?? universe.empty()).minus(unionAll(universe, matched));
     if (other.action === 'deny') {
-      const roles = ir.roles.reduce((acc, r) => unionSets(acc, roleSet(r)), emptySet);
+      const roles = allRoleAddresses(ir);
       permitted = permitted.minus(ingress ? universe.product(roles, self, anyService) : universe.product(self, roles, anyService));
     }
-    grant(undefined, permitted, { span: own.span ?? role.span, name: `default ${direction} allow` });
+    // Everything subtracted above has the whole role on its role side, so this is uniform when
+    // every rule's cube is.
+    grant(undefined, permitted, { span: own.span ?? role.span, name: `default ${direction} allow` }, matchedUniform);
   }
   return { grants, diagnostics };
 }

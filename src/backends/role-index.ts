@@ -40,7 +40,16 @@ class RangeIndex {
   }
 }
 
+const built = new WeakMap<Ruleset, RoleIndex>();
+
 export class RoleIndex {
+  /** The index of a ruleset, built once (the IR is immutable). */
+  static of(ir: Ruleset): RoleIndex {
+    let index = built.get(ir);
+    if (!index) built.set(ir, (index = new RoleIndex(ir)));
+    return index;
+  }
+
   readonly #byDestination: Map<Role, Rule[]>;
   readonly #bySource: Map<Role, Rule[]>;
 

@@ -62,10 +62,14 @@ export function parseAddress(text: string): { family: Family; value: bigint } | 
 }
 
 export function formatAddress(family: Family, value: bigint | number): string {
+  // IPv4 is dotted decimal (what ipaddr.js prints), written directly: backends print many.
+  if (family === 4) {
+    const v = Number(value);
+    return `${Math.floor(v / 0x1000000) & 255}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+  }
   if (typeof value === 'number') value = BigInt(value);
   const bytes: number[] = [];
-  const n = family === 4 ? 4 : 16;
-  for (let i = n - 1; i >= 0; i--) bytes.push(Number((value >> BigInt(i * 8)) & 0xffn));
+  for (let i = 15; i >= 0; i--) bytes.push(Number((value >> BigInt(i * 8)) & 0xffn));
   return ipaddr.fromByteArray(bytes).toString();
 }
 

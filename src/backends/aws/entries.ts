@@ -24,9 +24,9 @@ import {
   type Role,
   type Rule,
 } from '../../ir/index.js';
-import { grantServices, roleSet, type Grant } from '../allow-only.js';
+import { grantServices, roleSet, unionAll, type Grant } from '../allow-only.js';
 import type { SgPeer } from './model.js';
-import { ALL_SERVICES, keyServices, portKeys, type PortKey } from './services.js';
+import { ALL_SERVICES, portKeys, type PortKey } from './services.js';
 
 /** An atomic rule before it is named. */
 export interface Entry extends PortKey {
@@ -42,6 +42,17 @@ export interface EntryContext {
   readonly target: string;
   /** Where the defaults' grants are reported. */
   readonly defaultSpan: Span;
+  /** The position of each role in `roles`, by name. */
+  readonly roleIndex: ReadonlyMap<string, number>;
+  /** The sets of CIDRs already parsed (shared by every role of one lowering). */
+  readonly cidrs: Map<string, AddressSet>;
+}
+
+/** The set of a canonical CIDR, parsed once per lowering. */
+function cidrSetOf(ctx: EntryContext, cidr: string): AddressSet {
+  let set = ctx.cidrs.get(cidr);
+  if (set === undefined) ctx.cidrs.set(cidr, (set = cidrSet(cidr)));
+  return set;
 }
 
 interface Source {
@@ -55,20 +66,18 @@ export function packetsAt(ctx: EntryContext, peers: AddressSet, services = ALL_S
   return ctx.direction === 'ingress' ? ctx.universe.product(peers, own, services) : ctx.universe.product(own, peers, services);
 }
 
-export function peerSet(peer: SgPeer, roles: readonly Role[]): AddressSet {
-  if (peer.kind !== 'group') return cidrSet(peer.cidr);
-  const role = roles.find((r) => r.name === peer.role);
-  return role ? roleSet(role) : opaqueSet(peer.role);
-}
-
 function sources(grant: Grant, ctx: EntryContext): Source[] {
   const peers = grant.peers;
   const out: Source[] = peers.opaque.map((role) => ({ peer: { kind: 'group', role }, set: opaqueSet(role) }));
   let covered = emptySet;
   const end = grant.rule && (ctx.direction === 'ingress' ? grant.rule.source : grant.rule.destination);
-  const named = new Set((end?.terms ?? []).flatMap((t) => (t.kind === 'role' ? [t.name] : [])));
-  for (const role of ctx.roles) {
-    if (!named.has(role.name) || !role.addresses || !isSubsetOf(role.addresses, peers)) continue;
+  // The roles the rule names, in declaration order (looked up by name, not by scanning all roles).
+  const named = [...new Set((end?.terms ?? []).flatMap((t) => (t.kind === 'role' ? [t.name] : [])))]
+    .flatMap((name) => ctx.roleIndex.get(name) ?? [])
+    .sort((a, b) => a - b)
+    .map((i) => ctx.roles[i]!);
+  for (const role of named) {
+    if (!role.addresses || !isSubsetOf(role.addresses, peers)) continue;
     out.push({ peer: { kind: 'group', role: role.name }, set: role.addresses });
     covered = unionSets(covered, role.addresses);
   }
@@ -76,7 +85,7 @@ function sources(grant: Grant, ctx: EntryContext): Source[] {
   const rest = setToCidrs(subtractSets(literal, covered));
   const whole = setToCidrs(literal);
   for (const cidr of rest.length <= whole.length ? rest : whole) {
-    out.push({ peer: { kind: cidr.includes(':') ? 'ipv6' : 'ipv4', cidr }, set: cidrSet(cidr) });
+    out.push({ peer: { kind: cidr.includes(':') ? 'ipv6' : 'ipv4', cidr }, set: cidrSetOf(ctx, cidr) });
   }
   return out;
 }
@@ -89,11 +98,15 @@ export const entryKey = (e: PortKey & { readonly peer: SgPeer }): string =>
 export function grantEntries(grants: readonly Grant[], ctx: EntryContext): { entries: Entry[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   // Per rule (in order), per source: the protocols and their port ranges.
-  const perRule = new Map<Rule | undefined, { packets: PacketSet; bySource: Map<string, { source: Source; protos: Map<number, [number, number][]> }> }>();
+  const perRule = new Map<
+    Rule | undefined,
+    { grants: Grant[]; protocols: Set<number>; bySource: Map<string, { source: Source; protos: Map<number, [number, number][]> }> }
+  >();
   for (const grant of grants) {
     let r = perRule.get(grant.rule);
-    if (!r) perRule.set(grant.rule, (r = { packets: ctx.universe.empty(), bySource: new Map() }));
-    r.packets = r.packets.union(packetsAt(ctx, grant.peers, grantServices(grant)));
+    if (!r) perRule.set(grant.rule, (r = { grants: [], protocols: new Set(), bySource: new Map() }));
+    r.grants.push(grant);
+    for (const [lo, hi] of grant.protocols) for (let p = lo; p <= hi; p++) r.protocols.add(p);
     for (const source of sources(grant, ctx)) {
       const k = peerKey(source.peer);
       let s = r.bySource.get(k);
@@ -113,9 +126,14 @@ export function grantEntries(grants: readonly Grant[], ctx: EntryContext): { ent
     seen.add(k);
     entries.push(e);
   };
-  for (const [rule, { packets, bySource }] of perRule) {
-    for (const { source, protos } of bySource.values()) {
-      if (packetsAt(ctx, source.set).minus(packets).isEmpty()) {
+  for (const [rule, r] of perRule) {
+    // A source is allowed everything only when the rule allows it every protocol. Every source
+    // sends some packet of the grants to the role, so it can also send one of any protocol but
+    // ICMP and ICMPv6 (each valid with one family only): a rule missing such a protocol allows
+    // no source everything, and the set algebra below is skipped.
+    const packets = missingProtocol(r.protocols) === undefined ? unionAll(ctx.universe, r.grants.map((g) => packetsAt(ctx, g.peers, grantServices(g)))) : undefined;
+    for (const { source, protos } of r.bySource.values()) {
+      if (packets && packetsAt(ctx, source.set).minus(packets).isEmpty()) {
         push({ protocol: '-1', peer: source.peer, rule });
         continue;
       }
@@ -134,6 +152,12 @@ export function grantEntries(grants: readonly Grant[], ctx: EntryContext): { ent
   return { entries, diagnostics };
 }
 
+/** The first protocol but ICMP (1) and ICMPv6 (58) missing from `protocols`, if any. */
+export function missingProtocol(protocols: ReadonlySet<number>): number | undefined {
+  for (let p = 0; p <= 255; p++) if (p !== 1 && p !== 58 && !protocols.has(p)) return p;
+  return undefined;
+}
+
 function merge(ranges: readonly [number, number][]): [number, number][] {
   const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
   const out: [number, number][] = [];
@@ -143,15 +167,4 @@ function merge(ranges: readonly [number, number][]): [number, number][] {
     else out.push([lo, hi]);
   }
   return out;
-}
-
-/** The packets a list of atomic rules allows at the role (to verify a translation exactly). */
-export function entriesPackets(entries: readonly (PortKey & { readonly peer: SgPeer })[], ctx: EntryContext): PacketSet {
-  let all = ctx.universe.empty();
-  for (const e of entries) {
-    const services = keyServices(e);
-    if (typeof services === 'string') continue;
-    all = all.union(packetsAt(ctx, peerSet(e.peer, ctx.roles), services));
-  }
-  return all;
 }

@@ -36,7 +36,7 @@ export const aws = defineBackend({
   },
 
   check(ir, options) {
-    return lowerGroups(ir, options, 'aws').diagnostics;
+    return [...lowerGroups(ir, options, 'aws').diagnostics];
   },
 
   emit(ir, options) {

@@ -6,14 +6,14 @@
  * ruleset permits everything the role sends to addresses outside every role, one allow-all entry
  * (`-1` to 0.0.0.0/0 and ::/0, plus a reference to each address-less role): packets to another
  * role are then decided by that role's ingress, which is exact; otherwise exactly what the
- * ruleset permits from the role. Each group is checked to allow exactly the packets the ruleset
- * permits there, and every description, name and per-group rule count is checked against AWS's
- * limits, as positioned errors.
+ * ruleset permits from the role. The translation is exact by construction (the round-trip
+ * property test reads the groups back and compares them with the ruleset); every description,
+ * name and per-group rule count is checked against AWS's limits, as positioned errors.
  */
 import { error, withExtras, type Diagnostic, type Span } from '../../diagnostics/index.js';
-import { unionSets, type Direction, type Role, type Rule, type Ruleset } from '../../ir/index.js';
-import { grantServices, roleGrants, roleSet, rulesetUniverse, type Grant } from '../allow-only.js';
-import { entriesPackets, grantEntries, packetsAt, type Entry, type EntryContext } from './entries.js';
+import { intersectSets, isEmptySet, subtractSets, type AddressSet, type Direction, type Role, type Rule, type Ruleset } from '../../ir/index.js';
+import { allRoleAddresses, grantServices, lowerOnce, roleGrants, unionAll, rulesetUniverse, type Grant } from '../allow-only.js';
+import { grantEntries, missingProtocol, packetsAt, type Entry, type EntryContext } from './entries.js';
 import { nameEntries, type Described } from './names.js';
 import type { PacketSet } from '../../analysis/index.js';
 import type { SecurityGroup, SgModel } from './model.js';
@@ -28,9 +28,26 @@ const DESCRIPTION = /^[A-Za-z0-9 ._\-:/()#,@[\]+=;{}!$*]*$/;
 const GROUP_NAME = /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/;
 export const ALL_EGRESS = 'Allow all outbound traffic';
 
-export function lowerGroups(ir: Ruleset, options: SgOptions, target: string): { model: SgModel; diagnostics: Diagnostic[] } {
+interface Lowered {
+  readonly model: SgModel;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+const lowered = new WeakMap<Ruleset, Map<string, Lowered>>();
+
+/** The security groups of a ruleset (computed once per ruleset, options and target). */
+export function lowerGroups(ir: Ruleset, options: SgOptions, target: string): Lowered {
+  const key = JSON.stringify([target, options.name_prefix, options.max_rules]);
+  return lowerOnce(lowered, ir, key, () => lower(ir, options, target));
+}
+
+function lower(ir: Ruleset, options: SgOptions, target: string): Lowered {
   const diagnostics: Diagnostic[] = [];
   const universe = rulesetUniverse(ir);
+  const cidrs = new Map<string, AddressSet>();
+  const roleIndex = new Map(ir.roles.map((r, i) => [r.name, i]));
+  /** Addresses (and opaque roles) in no role. */
+  const outside = subtractSets(universe.everySource, allRoleAddresses(ir));
   const rawGroups: { role: Role; ingress: Described[]; egress: Described[] }[] = [];
   if (ir.roles.length === 0) diagnostics.push(error('PAL6003', ir.sources[0]?.span(0, 0), target));
   for (const role of ir.roles) {
@@ -38,29 +55,34 @@ export function lowerGroups(ir: Ruleset, options: SgOptions, target: string): { 
     if (name.toLowerCase().startsWith('sg-')) diagnostics.push(error('PAL6103', role.span, role.name, name, 'a group name cannot start with "sg-"'));
     else if (name.length > 255 || !GROUP_NAME.test(name)) diagnostics.push(error('PAL6103', role.span, role.name, name, 'AWS allows at most 255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*'));
     const side = (direction: Direction): Described[] => {
-      const ctx: EntryContext = { universe, roles: ir.roles, role, direction, target, defaultSpan: ir.defaults[direction].span ?? role.span };
+      const ctx: EntryContext = { universe, roles: ir.roles, role, direction, target, defaultSpan: ir.defaults[direction].span ?? role.span, roleIndex, cidrs };
       const found = roleGrants(ir, role, direction, target, universe);
       let grants: readonly Grant[] = found.grants;
       let allEgress = false;
-      let wanted = grants.reduce((acc, g) => acc.union(grantPackets(ctx, g)), universe.empty());
       if (direction === 'egress') {
-        const roles = ir.roles.reduce((acc, r) => unionSets(acc, roleSet(r)), roleSet(role));
-        const all = packetsAt(ctx, universe.everySource);
-        if (all.minus(packetsAt(ctx, roles)).minus(wanted).isEmpty()) {
+        // Everything the role sends to addresses in no role: when the ruleset permits all of it,
+        // one allow-all entry says the same (other roles' ingress decides the rest exactly).
+        // A protocol (but ICMP/ICMPv6) no grant has decides at once when the role can send it
+        // outside; only otherwise are the grants' packets to outside united and compared.
+        const missing = missingProtocol(new Set(grants.flatMap((g) => g.protocols.flatMap(([lo, hi]) => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i)))));
+        const refuted = missing !== undefined && !packetsAt(ctx, outside, { any: false, entries: [{ protocol: missing }] }).isEmpty();
+        const permitted = (): PacketSet =>
+          unionAll(
+            universe,
+            grants.flatMap((g) => {
+              const peers = intersectSets(g.peers, outside);
+              return isEmptySet(peers) ? [] : [packetsAt(ctx, peers, grantServices(g))];
+            }),
+          );
+        if (!refuted && packetsAt(ctx, outside).minus(permitted()).isEmpty()) {
           grants = [{ rule: undefined, protocols: [[0, 255]], ports: [], peers: universe.everySource }];
-          wanted = all;
           allEgress = true;
         } else diagnostics.push(...found.diagnostics);
       } else diagnostics.push(...found.diagnostics);
+      // The entries are exact by construction; test/properties/aws.prop.test.ts reads them back
+      // and compares them with the ruleset (a check here would double the lowering's cost).
       const { entries, diagnostics: more } = grantEntries(grants, ctx);
       diagnostics.push(...more);
-      const got = entriesPackets(entries, ctx);
-      const broader = got.minus(wanted).witness();
-      const narrower = wanted.minus(got).witness();
-      if (more.length === 0 && (broader || narrower)) {
-        // Never reached when the translation above is right; kept as a guard against widening.
-        diagnostics.push(error('PAL6002', role.span, target, `${direction} of ${role.name}`, 'the security-group translation is not exact (internal error)'));
-      }
       checkQuota(entries, role, direction, options.max_rules, diagnostics);
       return entries.map((e) => ({
         ...e,
@@ -80,19 +102,25 @@ export function lowerGroups(ir: Ruleset, options: SgOptions, target: string): { 
       diagnostics.push(error('PAL6102', rule.span, rule.name, `AWS does not allow ${JSON.stringify(bad)}; allowed are letters, digits, spaces and ._-:/()#,@[]+=;{}!$*`));
     }
   }
-  const groups: SecurityGroup[] = nameEntries(rawGroups).map((g) => ({
-    role: g.role.name,
-    name: `${options.name_prefix}${g.role.name}`,
-    description: `palisade role ${g.role.name}`,
-    ingress: g.ingress,
-    egress: g.egress,
-    span: g.role.span,
-  }));
-  return { model: { groups }, diagnostics };
-}
-
-function grantPackets(ctx: EntryContext, g: Grant): PacketSet {
-  return packetsAt(ctx, g.peers, grantServices(g));
+  // Naming every entry is only needed for the artifacts: a refused ruleset (check alone) skips it.
+  let model: SgModel | undefined;
+  return {
+    get model(): SgModel {
+      return (model ??= {
+        groups: nameEntries(rawGroups).map(
+          (g): SecurityGroup => ({
+            role: g.role.name,
+            name: `${options.name_prefix}${g.role.name}`,
+            description: `palisade role ${g.role.name}`,
+            ingress: g.ingress,
+            egress: g.egress,
+            span: g.role.span,
+          }),
+        ),
+      });
+    },
+    diagnostics,
+  };
 }
 
 /** A rule's description on AWS: its description, or else its name. */

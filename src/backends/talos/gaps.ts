@@ -18,15 +18,14 @@ import {
   intersectSets,
   roleOf,
   subtractSets,
-  unionSets,
-  emptySet,
   type Packet,
   type Role,
   type Rule,
   type Ruleset,
   type ServiceSet,
 } from '../../ir/index.js';
-import { grantServices, roleSet, type Grant } from '../allow-only.js';
+import { allRoleAddresses, grantServices, roleSet, unionAll, type Grant } from '../allow-only.js';
+import { RoleIndex } from '../role-index.js';
 import type { TalosOptions } from './options.js';
 
 const anyService: ServiceSet = { any: true, entries: [] };
@@ -45,37 +44,43 @@ export function gap(target: string, culprit: Culprit, why: string, accepted: str
   return error('PAL6201', culprit.span, target, culprit.what, why);
 }
 
-/** The rule or default that decides a packet (for a denied packet: the deny that decides it). */
-export function culpritOf(ir: Ruleset, packet: Packet, fallback: Span | undefined): Culprit {
-  const verdict = evaluate(ir, packet);
+/**
+ * The rule or default that decides a packet (for a denied packet: the deny that decides it).
+ * `to`: a role the packet's destination lies in; only the rules whose destination meets that
+ * role can match it, so the first match is sought among those (RoleIndex) and not all rules.
+ */
+export function culpritOf(ir: Ruleset, packet: Packet, fallback: Span | undefined, to?: Role): Culprit {
+  const verdict = evaluate(to ? { ...ir, rules: RoleIndex.of(ir).to(to) } : ir, packet);
   if (verdict.by === 'rule') return { rule: verdict.rule, what: `rule "${verdict.rule.name}"`, span: verdict.rule.span };
   const d = verdict.defaults.find((x) => x.policy.action === 'deny') ?? verdict.defaults[0];
   if (!d) return { what: 'the ruleset', span: fallback };
   return { what: `default ${d.direction} ${d.policy.action}`, span: d.policy.span ?? fallback };
 }
 
-export function allRoles(ir: Ruleset): ReturnType<typeof roleSet> {
-  return ir.roles.reduce((acc, r) => unionSets(acc, roleSet(r)), emptySet);
-}
-
 /** What the ruleset denies on the way out of a role, to addresses in no role. */
 export function egressGaps(ir: Ruleset, universe: PacketUniverse, target: string, options: TalosOptions): Diagnostic[] {
-  const roles = allRoles(ir);
+  const roles = allRoleAddresses(ir);
   const outside = subtractSets(universe.everySource, roles);
   const accepted = options.egress === 'elsewhere' ? `${target}.egress=elsewhere` : undefined;
   const why = (p: Packet): string =>
     `Talos filters only the traffic its nodes receive, and this denies traffic from role "${roleOf(ir.roles, p.source) ?? '?'}" to addresses in no role (e.g. ${packetText(p)})`;
   const out: Diagnostic[] = [];
+  // The packets of earlier rules: united only when a deny needs them (in a balanced tree).
   let matched = universe.empty();
+  let pending: PacketSet[] = [];
+  const earlier = (): PacketSet => {
+    matched = unionAll(universe, [matched, ...pending]);
+    pending = [];
+    return matched;
+  };
   for (const rule of ir.rules) {
     const cube = universe.product(intersectSets(rule.source.addresses, roles), intersectSets(rule.destination.addresses, outside), rule.services);
-    const decided = cube.minus(matched);
-    matched = matched.union(cube);
-    const w = rule.action === 'deny' ? decided.witness() : undefined;
+    const w = rule.action === 'deny' && !cube.isEmpty() ? cube.minus(earlier()).witness() : undefined;
+    pending.push(cube);
     if (w) out.push(gap(target, { rule, what: `rule "${rule.name}"`, span: rule.span }, why(w), accepted));
   }
   if (ir.defaults.egress.action === 'deny') {
-    const w = universe.product(roles, outside, anyService).minus(matched).witness();
+    const w = universe.product(roles, outside, anyService).minus(earlier()).witness();
     const span = ir.defaults.egress.span ?? ir.roles[0]?.span;
     if (w) out.push(gap(target, { what: 'default egress deny', span }, why(w), accepted));
   }
@@ -85,7 +90,10 @@ export function egressGaps(ir: Ruleset, universe: PacketUniverse, target: string
 /** The packets the grants permit to `role`. */
 export function grantedSet(universe: PacketUniverse, role: Role, grants: readonly Grant[], services: (g: Grant) => ServiceSet): PacketSet {
   const self = roleSet(role);
-  return grants.reduce((acc, g) => acc.union(universe.product(g.peers, self, services(g))), universe.empty());
+  return unionAll(
+    universe,
+    grants.map((g) => universe.product(g.peers, self, services(g))),
+  );
 }
 
 /** ICMP and cluster-subnet gaps at one role: `permitted` is what the ruleset permits to it. */
@@ -105,7 +113,7 @@ export function builtinGaps(
   const denied = builtin.icmp.minus(permitted).witness();
   if (denied) {
     const why = `Talos always accepts ICMP (but timestamp and address-mask) and ICMPv6 from every source in block mode, up to 5 packets per second, and this denies some to role "${role.name}" (e.g. ${packetText(denied)})`;
-    out.push(gap(target, culpritOf(ir, denied, role.span), why, accepted));
+    out.push(gap(target, culpritOf(ir, denied, role.span, role), why, accepted));
   }
   const allIcmp: ServiceSet = { any: false, entries: [{ protocol: 1 }, { protocol: 58 }] };
   const dropped = permitted.intersect(universe.product(universe.everySource, self, allIcmp)).minus(builtin.icmp).witness();
@@ -120,7 +128,7 @@ export function builtinGaps(
   const cluster = builtin.cluster.minus(permitted).witness();
   if (cluster) {
     const why = `Talos always accepts traffic from its pod and service subnets to addresses in them (and DNS to the host DNS address), and this denies some to role "${role.name}" (e.g. ${packetText(cluster)}); check the pod-subnets and service-subnets options`;
-    out.push(gap(target, culpritOf(ir, cluster, role.span), why, undefined));
+    out.push(gap(target, culpritOf(ir, cluster, role.span, role), why, undefined));
   }
   return out;
 }

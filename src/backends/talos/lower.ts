@@ -7,7 +7,7 @@
 import { error, type Diagnostic, type Span } from '../../diagnostics/index.js';
 import { protocolName, setToCidrs, toCidrs, unionSets, type AddressSet, type Family, type Role, type Ruleset } from '../../ir/index.js';
 import { normalize, subtract, type Range } from '../../ir/intervals.js';
-import { grantServices, roleGrants, rulesetUniverse, type Grant } from '../allow-only.js';
+import { grantServices, lowerOnce, roleGrants, rulesetUniverse, type Grant } from '../allow-only.js';
 import { builtinGaps, egressGaps, gap, grantedSet, type Culprit } from './gaps.js';
 import { builtinAccepts } from './implicit.js';
 import { PROTOCOL_NUMBERS, type TalosIngress, type TalosPatch, type TalosProtocol, type TalosRuleDoc } from './model.js';
@@ -20,7 +20,15 @@ export interface Lowered {
 
 const EXPRESSED = new Set([1, 6, 17, 58]);
 
+const lowered = new WeakMap<Ruleset, Map<string, Lowered>>();
+
+/** The patches of a ruleset (computed once per ruleset, options and target). */
 export function lowerTalos(ir: Ruleset, options: TalosOptions, target: string): Lowered {
+  const key = JSON.stringify([target, Object.entries(options).sort(([a], [b]) => (a < b ? -1 : 1))]);
+  return lowerOnce(lowered, ir, key, () => lower(ir, options, target));
+}
+
+function lower(ir: Ruleset, options: TalosOptions, target: string): Lowered {
   const diagnostics: Diagnostic[] = [];
   const optionSpan = (key: string): Span | undefined =>
     ir.targets.find((t) => t.name === target)?.options.find((o) => o.key === key)?.span ?? ir.sources[0]?.span(0, 0);
@@ -55,6 +63,7 @@ const rangesKey = (rs: readonly Range<number>[]): string => rs.map(([a, b]) => `
 
 function lowerRole(ir: Ruleset, role: Role, grants: readonly Grant[], options: TalosOptions, target: string, diagnostics: Diagnostic[]): TalosPatch {
   const drafts: Draft[] = [];
+  const byKey = new Map<string, Draft>();
   const unexpressed = new Map<string, { culprit: Culprit; protocols: Set<number> }>();
   for (const grant of grants) {
     const culprit: Culprit = grant.rule
@@ -80,9 +89,14 @@ function lowerRole(ir: Ruleset, role: Role, grants: readonly Grant[], options: T
       // united): each grant holds for the whole role, so the union is exact. Products of the
       // set algebra split by address family, which Talos documents need not do.
       const origin = grant.rule?.name ?? 'default-ingress-allow';
-      const same = drafts.find((d) => d.origin === origin && d.protocol === protocol && rangesKey(d.ports) === rangesKey(ports));
+      const key = `${origin}|${protocol}|${rangesKey(ports)}`;
+      const same = byKey.get(key);
       if (same) same.peers = unionSets(same.peers, grant.peers);
-      else drafts.push({ origin, description: grant.rule?.description, protocol, ports, peers: grant.peers });
+      else {
+        const draft: Draft = { origin, description: grant.rule?.description, protocol, ports, peers: grant.peers };
+        drafts.push(draft);
+        byKey.set(key, draft);
+      }
     }
   }
   for (const { culprit, protocols } of unexpressed.values()) {
@@ -143,13 +157,20 @@ function nameDocuments(drafts: readonly Draft[]): TalosRuleDoc[] {
 export function ingressEntries(peers: AddressSet): TalosIngress[] {
   const out: TalosIngress[] = [];
   for (const family of [4, 6] as const) {
-    const ranges = (family === 4 ? peers.v4 : peers.v6).map(([a, b]) => [BigInt(a), BigInt(b)] as const);
-    if (ranges.length === 0) continue;
-    const cidrs = toCidrs(family, ranges);
-    const hull = coveringPrefix(family, ranges[0]![0], ranges[ranges.length - 1]![1]);
-    const holes = toCidrs(family, subtract([hull], ranges));
-    if (cidrs.length > 2 && holes.length === 1) out.push({ subnet: toCidrs(family, [hull])[0]!, except: holes[0]! });
-    else out.push(...cidrs.map((subnet) => ({ subnet })));
+    const own = family === 4 ? peers.v4 : peers.v6;
+    if (own.length === 0) continue;
+    // The set's own range list: toCidrs caches its answer per list.
+    const cidrs = toCidrs(family, own);
+    if (cidrs.length > 2) {
+      const ranges = own.map(([a, b]) => [BigInt(a), BigInt(b)] as const);
+      const hull = coveringPrefix(family, ranges[0]![0], ranges[ranges.length - 1]![1]);
+      const holes = toCidrs(family, subtract([hull], ranges));
+      if (holes.length === 1) {
+        out.push({ subnet: toCidrs(family, [hull])[0]!, except: holes[0]! });
+        continue;
+      }
+    }
+    out.push(...cidrs.map((subnet) => ({ subnet })));
   }
   return out;
 }

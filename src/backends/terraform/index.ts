@@ -88,7 +88,7 @@ export const terraform = defineBackend({
   options: { max_rules: maxRulesOption },
 
   check(ir, options) {
-    return lowerGroups(ir, { name_prefix: '', max_rules: options.max_rules }, 'terraform').diagnostics;
+    return [...lowerGroups(ir, { name_prefix: '', max_rules: options.max_rules }, 'terraform').diagnostics];
   },
 
   emit(ir, options) {
