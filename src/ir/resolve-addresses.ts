@@ -41,6 +41,8 @@ export class AddressResolver {
 
   /** The set an address expression means. */
   expr(e: AddressExpr): AddressSet {
+    // One term and no `except` (most endpoints): the term's own set, for a name its declaration's.
+    if (e.include.length === 1 && e.exclude.length === 0) return this.term(e.include[0]!);
     const include = e.include.reduce((acc, t) => unionSets(acc, this.term(t)), emptySet);
     const exclude = e.exclude.reduce((acc, t) => unionSets(acc, this.term(t)), emptySet);
     return subtractSets(include, exclude);
