@@ -16,6 +16,7 @@ import {
   type AddressSet,
 } from './addresses.js';
 import { Definitions } from './definitions.js';
+import { deepFreeze } from './freeze.js';
 import type { Scope } from './scope.js';
 import type { Endpoint, EndpointTerm } from './types.js';
 
@@ -40,6 +41,8 @@ export class AddressResolver {
 
   /** The set an address expression means. */
   expr(e: AddressExpr): AddressSet {
+    // One term and no `except` (most endpoints): the term's own set, for a name its declaration's.
+    if (e.include.length === 1 && e.exclude.length === 0) return this.term(e.include[0]!);
     const include = e.include.reduce((acc, t) => unionSets(acc, this.term(t)), emptySet);
     const exclude = e.exclude.reduce((acc, t) => unionSets(acc, this.term(t)), emptySet);
     return subtractSets(include, exclude);
@@ -54,16 +57,17 @@ export class AddressResolver {
     let shared = this.#endpoints.get(text);
     if (!shared) {
       const errors = this.diagnostics.length;
-      shared = {
+      shared = deepFreeze({
         terms: e.include.flatMap((t) => this.endpointTerms(t)),
         except: e.exclude.flatMap((t) => this.endpointTerms(t)),
         addresses: this.expr(e),
         text,
-      };
+      });
       // Only an error-free result is shared, so every place with an error is reported.
       if (this.diagnostics.length === errors) this.#endpoints.set(text, shared);
     }
-    return { ...shared, span: e.span };
+    // Its parts are frozen already (freeze.ts).
+    return Object.freeze({ ...shared, span: e.span });
   }
 
   private endpointTerms(t: AddressTerm): EndpointTerm[] {

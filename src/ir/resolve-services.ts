@@ -8,6 +8,7 @@ import { printServices } from '../parser/print.js';
 import { normalize, union, type Range } from './intervals.js';
 import { icmpTypeTable, protocolNumbers, PORT_PROTOCOLS, TYPE_PROTOCOLS } from './protocols.js';
 import { Definitions } from './definitions.js';
+import { deepFreeze } from './freeze.js';
 import type { Scope } from './scope.js';
 import type { PortRanges, ServiceEntry, ServiceSet } from './types.js';
 
@@ -53,7 +54,7 @@ export class ServiceResolver {
     const known = this.#sets.get(text);
     if (known) return known;
     const errors = this.diagnostics.length;
-    const set = terms.reduce((acc, t) => unionServices(acc, this.term(t)), noService);
+    const set = deepFreeze(terms.reduce((acc, t) => unionServices(acc, this.term(t)), noService));
     // Only an error-free result is shared, so every place with an error is reported.
     if (this.diagnostics.length === errors) this.#sets.set(text, set);
     return set;

@@ -58,7 +58,8 @@ export function lowerRules(
       span: s.span,
     };
     if (s.description) rule.description = s.description.value;
-    return rule;
+    // Endpoints, service sets and spans are frozen already (freeze.ts).
+    return Object.freeze(rule);
   });
 }
 

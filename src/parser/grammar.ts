@@ -2,7 +2,7 @@
  * The .pal grammar as a Chevrotain CstParser (error recovery on, full location tracking).
  * Each rule's doc comment gives its production. `toAst.ts` turns the CST into the typed AST.
  */
-import { CstParser, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import { CstParser, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
 import * as T from './tokens.js';
 
 const K = T.Keywords;
@@ -56,6 +56,13 @@ export const errorMessageProvider: IParserErrorMessageProvider = {
 };
 
 export class PalParser extends CstParser {
+  /**
+   * Each OR's alternatives, built on its first call and kept (Chevrotain's performance advice):
+   * a fresh array of closures per call was most of a large file's parse garbage. The closures
+   * read only `this`, so one array serves every call.
+   */
+  readonly #alternatives: Partial<Record<string, IOrAlt<unknown>[]>> = {};
+
   /** `validate`: run Chevrotain's grammar validations (a test does; production skips them). */
   constructor(validate = false) {
     super(T.allTokens, {
@@ -78,7 +85,7 @@ export class PalParser extends CstParser {
 
   /** statement : paramDecl | zoneDecl | roleDecl | serviceDecl | targetDecl | importDecl | defaultDecl | ifStmt | rule */
   public statement = this.RULE('statement', () => {
-    this.OR([
+    this.OR((this.#alternatives.statement ??= [
       { ALT: () => this.SUBRULE(this.paramDecl) },
       { ALT: () => this.SUBRULE(this.zoneDecl) },
       { ALT: () => this.SUBRULE(this.roleDecl) },
@@ -88,16 +95,16 @@ export class PalParser extends CstParser {
       { ALT: () => this.SUBRULE(this.defaultDecl) },
       { ALT: () => this.SUBRULE(this.ifStmt) },
       { ALT: () => this.SUBRULE(this.rule) },
-    ]);
+    ]));
   });
 
   /** name : Identifier | ProtocolName | "proto"   (protocol names are reserved only in service positions) */
   public name = this.RULE('name', () => {
-    this.OR([
+    this.OR((this.#alternatives.name ??= [
       { ALT: () => this.CONSUME(T.Identifier) },
       { ALT: () => this.CONSUME(T.ProtocolName) },
       { ALT: () => this.CONSUME(T.Proto) },
-    ]);
+    ]));
   });
 
   /** paramDecl : "param" name ":" typeRef "=" valueList */
@@ -112,7 +119,7 @@ export class PalParser extends CstParser {
 
   /** typeRef : "list" "(" Identifier ")" | Identifier */
   public typeRef = this.RULE('typeRef', () => {
-    this.OR([
+    this.OR((this.#alternatives.typeRef ??= [
       {
         ALT: () => {
           this.CONSUME(K.list);
@@ -122,7 +129,7 @@ export class PalParser extends CstParser {
         },
       },
       { ALT: () => this.CONSUME2(T.Identifier) },
-    ]);
+    ]));
   });
 
   /** valueList : value ("," value)*   (a bare list, as in `param ports: list(int) = 80, 443`) */
@@ -136,7 +143,7 @@ export class PalParser extends CstParser {
 
   /** value : Integer | String | "true" | "false" | address | name | $param | "[" (value ("," value)*)? "]" */
   public value = this.RULE('value', () => {
-    this.OR([
+    this.OR((this.#alternatives.value ??= [
       { ALT: () => this.CONSUME(T.Integer) },
       { ALT: () => this.CONSUME(T.StringLiteral) },
       { ALT: () => this.CONSUME(K.true) },
@@ -160,7 +167,7 @@ export class PalParser extends CstParser {
           this.CONSUME(T.RBracket);
         },
       },
-    ]);
+    ]));
   });
 
   /** zoneDecl : "zone" name "=" addressList */
@@ -200,7 +207,7 @@ export class PalParser extends CstParser {
 
   /** addressTerm : name | address | network | $param | "any" | "[" addressList "]" */
   public addressTerm = this.RULE('addressTerm', () => {
-    this.OR([
+    this.OR((this.#alternatives.addressTerm ??= [
       { ALT: () => this.SUBRULE(this.name) },
       { ALT: () => this.CONSUME(T.Ipv4Cidr) },
       { ALT: () => this.CONSUME(T.Ipv4) },
@@ -215,7 +222,7 @@ export class PalParser extends CstParser {
           this.CONSUME(T.RBracket);
         },
       },
-    ]);
+    ]));
   });
 
   /** serviceDecl : "service" name "=" serviceList */
@@ -241,7 +248,7 @@ export class PalParser extends CstParser {
    * After a comma, a number continues the port list (`tcp/80,443`); anything else starts a new term.
    */
   public serviceTerm = this.RULE('serviceTerm', () => {
-    this.OR([
+    this.OR((this.#alternatives.serviceTerm ??= [
       {
         ALT: () => {
           this.CONSUME(T.ProtocolName);
@@ -271,20 +278,20 @@ export class PalParser extends CstParser {
       },
       { ALT: () => this.CONSUME(K.any) },
       { ALT: () => this.CONSUME(T.Identifier) },
-    ]);
+    ]));
   });
 
   /** portItem : portNumber | Identifier   (an ICMP type name) */
   public portItem = this.RULE('portItem', () => {
-    this.OR([
+    this.OR((this.#alternatives.portItem ??= [
       { ALT: () => this.SUBRULE(this.portNumber) },
       { ALT: () => this.CONSUME(T.Identifier) },
-    ]);
+    ]));
   });
 
   /** portNumber : Integer ("-" Integer)? | $param */
   public portNumber = this.RULE('portNumber', () => {
-    this.OR([
+    this.OR((this.#alternatives.portNumber ??= [
       {
         ALT: () => {
           this.CONSUME(T.Integer, { LABEL: 'from' });
@@ -295,7 +302,7 @@ export class PalParser extends CstParser {
         },
       },
       { ALT: () => this.CONSUME(T.ParamRef) },
-    ]);
+    ]));
   });
 
   /** targetDecl : "target" name "{" (targetEntry ","?)* "}" */
@@ -336,12 +343,12 @@ export class PalParser extends CstParser {
 
   /** direction : "ingress" | "egress" */
   public direction = this.RULE('direction', () => {
-    this.OR([{ ALT: () => this.CONSUME(K.ingress) }, { ALT: () => this.CONSUME(K.egress) }]);
+    this.OR((this.#alternatives.direction ??= [{ ALT: () => this.CONSUME(K.ingress) }, { ALT: () => this.CONSUME(K.egress) }]));
   });
 
   /** action : "allow" | "deny" */
   public action = this.RULE('action', () => {
-    this.OR([{ ALT: () => this.CONSUME(K.allow) }, { ALT: () => this.CONSUME(K.deny) }]);
+    this.OR((this.#alternatives.action ??= [{ ALT: () => this.CONSUME(K.allow) }, { ALT: () => this.CONSUME(K.deny) }]));
   });
 
   /** ifStmt : "if" orExpr "{" statement* "}" ("else" elseBody)? */
@@ -359,7 +366,7 @@ export class PalParser extends CstParser {
 
   /** elseBody : "{" statement* "}" | ifStmt */
   public elseBody = this.RULE('elseBody', () => {
-    this.OR([
+    this.OR((this.#alternatives.elseBody ??= [
       {
         ALT: () => {
           this.CONSUME(T.LBrace);
@@ -368,7 +375,7 @@ export class PalParser extends CstParser {
         },
       },
       { ALT: () => this.SUBRULE(this.ifStmt) },
-    ]);
+    ]));
   });
 
   /** orExpr : andExpr ("or" andExpr)* */
@@ -391,7 +398,7 @@ export class PalParser extends CstParser {
 
   /** notExpr : "not" notExpr | primary */
   public notExpr = this.RULE('notExpr', () => {
-    this.OR([
+    this.OR((this.#alternatives.notExpr ??= [
       {
         ALT: () => {
           this.CONSUME(K.not);
@@ -399,12 +406,12 @@ export class PalParser extends CstParser {
         },
       },
       { ALT: () => this.SUBRULE(this.primary) },
-    ]);
+    ]));
   });
 
   /** primary : "(" orExpr ")" | $param (("==" | "!=") value)? */
   public primary = this.RULE('primary', () => {
-    this.OR([
+    this.OR((this.#alternatives.primary ??= [
       {
         ALT: () => {
           this.CONSUME(T.LParen);
@@ -416,12 +423,12 @@ export class PalParser extends CstParser {
         ALT: () => {
           this.CONSUME(T.ParamRef);
           this.OPTION(() => {
-            this.OR2([{ ALT: () => this.CONSUME(T.EqEq) }, { ALT: () => this.CONSUME(T.NotEq) }]);
+            this.OR2((this.#alternatives.primary2 ??= [{ ALT: () => this.CONSUME(T.EqEq) }, { ALT: () => this.CONSUME(T.NotEq) }]));
             this.SUBRULE(this.value);
           });
         },
       },
-    ]);
+    ]));
   });
 
   /** rule : name? action addressList "->" addressList serviceList String? */

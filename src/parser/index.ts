@@ -70,8 +70,12 @@ export function parse(source: SourceFile, options: ParseOptions = {}): ParseResu
   return { program: built.program, diagnostics: [...diagnostics, ...built.diagnostics] };
 }
 
-/** Large files are parsed in chunks of about this many tokens (see parseInChunks). */
-const CHUNK_TOKENS = 4096;
+/**
+ * Large files are parsed in chunks of about this many tokens (see parseInChunks). Small enough
+ * that a chunk's CST is gone before the young generation is next collected: with 4096, CSTs were
+ * promoted to the old generation and the front end spent a fifth more CPU (100k rules).
+ */
+const CHUNK_TOKENS = 1024;
 /** Large files are lexed in pieces of about this many characters (see TokenWindow). */
 const PIECE_CHARS = 64 * 1024;
 

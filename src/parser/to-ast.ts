@@ -14,6 +14,8 @@ import { checkAddress, checkInteger, checkString, type Checked } from './literal
 
 class Incomplete extends Error {}
 
+const noTerms: readonly A.AddressTerm[] = Object.freeze([]);
+
 /** Maximum items in one list (addresses, excepts, services, ports, values). */
 export const MAX_LIST_ITEMS = 100_000;
 
@@ -43,7 +45,10 @@ class AstBuilder {
   }
 
   private first<T>(items: readonly (T | undefined)[] | undefined): T {
-    const item = items?.[0];
+    return this.present(items?.[0]);
+  }
+
+  private present<T>(item: T | undefined): T {
     if (item === undefined) throw new Incomplete();
     return item;
   }
@@ -65,9 +70,9 @@ class AstBuilder {
   }
 
   private name(node: C.NameCstNode | undefined): A.Name {
-    const c = this.first([node]).children;
+    const c = this.present(node).children;
     const token = c.Identifier?.[0] ?? c.ProtocolName?.[0] ?? c.Proto?.[0];
-    return { text: this.first([token]).image, span: this.tokenSpan(token) };
+    return { text: this.present(token).image, span: this.tokenSpan(token) };
   }
 
   private paramName(token: IToken): A.Name {
@@ -76,12 +81,12 @@ class AstBuilder {
   }
 
   private integer(token: IToken | undefined): number {
-    const t = this.first([token]);
+    const t = this.present(token);
     return this.checked(checkInteger(t.image, this.tokenSpan(t)));
   }
 
   private string(token: IToken | undefined): { value: string; span: Span } {
-    const t = this.first([token]);
+    const t = this.present(token);
     const span = this.tokenSpan(t);
     return { value: this.checked(checkString(t.image, span)), span };
   }
@@ -197,7 +202,8 @@ class AstBuilder {
     const c = node.children;
     return {
       include: this.limited(c.include, node).map((t) => this.addressTerm(t)),
-      exclude: this.limited(c.exclude, node).map((t) => this.addressTerm(t)),
+      // Most lists have no `except`: they share one empty list.
+      exclude: c.exclude ? this.limited(c.exclude, node).map((t) => this.addressTerm(t)) : noTerms,
       span: this.nodeSpan(node),
     };
   }
@@ -205,7 +211,11 @@ class AstBuilder {
   private addressTerm(node: C.AddressTermCstNode): A.AddressTerm {
     const c = node.children;
     const span = this.nodeSpan(node);
-    if (c.name) return { kind: 'name', name: this.name(c.name[0]), span };
+    if (c.name) {
+      // A term that is just a name shares the name's span (the same range).
+      const name = this.name(c.name[0]);
+      return { kind: 'name', name, span: name.span.start === span.start && name.span.end === span.end ? name.span : span };
+    }
     const address = this.address(c);
     if (address) return address;
     if (c.ParamRef) return { kind: 'param', name: this.paramName(this.first(c.ParamRef)), span };
@@ -376,7 +386,8 @@ class AstBuilder {
   private rule(node: C.RuleCstNode): A.RuleStmt {
     const c = node.children;
     const action = this.action(this.first(c.action));
-    const rule: A.RuleStmt = {
+    // One object per rule (its keys in this order), with the name and description only when written.
+    const rule: { -readonly [K in keyof A.RuleStmt]: A.RuleStmt[K] } = {
       kind: 'rule',
       action: action.action,
       actionSpan: action.span,
@@ -385,7 +396,8 @@ class AstBuilder {
       services: this.serviceList(this.first(c.serviceList)),
       span: this.nodeSpan(node),
     };
-    const withName = c.name ? { ...rule, name: this.name(c.name[0]) } : rule;
-    return c.StringLiteral ? { ...withName, description: this.string(c.StringLiteral[0]) } : withName;
+    if (c.name) rule.name = this.name(c.name[0]);
+    if (c.StringLiteral) rule.description = this.string(c.StringLiteral[0]);
+    return rule;
   }
 }

@@ -185,6 +185,28 @@ describe('the IR', () => {
     expect(() => (r.rules as unknown as unknown[]).push(1)).toThrow();
   });
 
+  it('is frozen all the way down, though parts are frozen where they are built', () => {
+    // Rules, endpoints and service sets are frozen when lowered (ir/freeze.ts), shared parts
+    // once; every plain object and array reachable from the IR must still be frozen.
+    const r = ir(
+      [
+        'role cp = 10.0.1.0/24\nzone vpc = 10.0.0.0/16, fd00::/8\nservice web = tcp/80, tcp/443',
+        'a allow [cp, vpc] -> [vpc except 10.0.5.0/24] web, udp/53 "d"',
+        'b deny vpc -> cp web',
+        'c allow [cp, [vpc except cp]] -> any icmp',
+      ].join('\n'),
+    );
+    const unfrozen: string[] = [];
+    const visit = (value: unknown, path: string): void => {
+      if (value === null || typeof value !== 'object') return;
+      if (!Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype) return;
+      if (!Object.isFrozen(value)) unfrozen.push(path);
+      for (const [key, v] of Object.entries(value)) visit(v, `${path}.${key}`);
+    };
+    visit(r, 'ir');
+    expect(unfrozen).toEqual([]);
+  });
+
   it('applies the language defaults when none are written', () => {
     expect(ir('role cp').defaults).toEqual({ ingress: { action: 'deny' }, egress: { action: 'allow' } });
   });
