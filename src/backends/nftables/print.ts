@@ -2,6 +2,9 @@
  * Prints the nftables model as a file for `nft -f`. The file first adds and deletes the table,
  * then defines it again, so loading it replaces the table atomically (one transaction) and
  * loading it twice gives the same state.
+ *
+ * The model is immutable and lowering shares statements and sets between the tables of one
+ * ruleset, so each statement's and each set's text is printed once and remembered.
  */
 import { icmpTypeName, protocolName } from '../../ir/index.js';
 import type { Range } from '../../ir/intervals.js';
@@ -67,38 +70,54 @@ function statement(s: NftStatement): string {
   return parts.join(' ');
 }
 
+const lineText = new WeakMap<NftStatement | NftRemark, string>();
+
+/** A chain's line, indented. */
 function line(l: NftStatement | NftRemark): string {
-  return l.kind === 'remark' ? `# ${oneLine(l.text)}` : statement(l);
+  let text = lineText.get(l);
+  if (text === undefined) {
+    text = `\t\t${l.kind === 'remark' ? `# ${oneLine(l.text)}` : statement(l)}`;
+    lineText.set(l, text);
+  }
+  return text;
 }
 
-function set(s: NftSet): string[] {
-  const lines = [`\tset ${s.name} {`, `\t\ttype ipv${s.family}_addr`, '\t\tflags interval'];
-  if (s.cidrs.length > 0) lines.push(`\t\telements = { ${s.cidrs.join(', ')} }`);
-  lines.push('\t}');
-  return lines;
+const setText = new WeakMap<NftSet, string>();
+
+/** A set's block, without a line break at its end. */
+function set(s: NftSet): string {
+  let text = setText.get(s);
+  if (text === undefined) {
+    const lines = [`\tset ${s.name} {`, `\t\ttype ipv${s.family}_addr`, '\t\tflags interval'];
+    if (s.cidrs.length > 0) lines.push(`\t\telements = { ${s.cidrs.join(', ')} }`);
+    lines.push('\t}');
+    setText.set(s, (text = lines.join('\n')));
+  }
+  return text;
 }
 
-function chain(c: NftChain): string[] {
-  return [
-    `\tchain ${c.name} {`,
-    `\t\ttype filter hook ${c.name} priority filter; policy ${c.policy};`,
-    ...c.lines.map((l) => `\t\t${line(l)}`),
-    '\t}',
-  ];
+function chain(c: NftChain, out: string[]): void {
+  out.push(`\tchain ${c.name} {`, `\t\ttype filter hook ${c.name} priority filter; policy ${c.policy};`);
+  for (const l of c.lines) out.push(line(l));
+  out.push('\t}');
 }
 
 export function printTable(t: NftTable): string {
-  const body = [...t.sets.map(set), ...t.chains.map(chain)].flatMap((block, i) => (i === 0 ? block : ['', ...block]));
-  return [
-    '#!/usr/sbin/nft -f',
-    ...t.header.map((h) => `# ${oneLine(h)}`),
-    '',
-    `add table inet ${t.name}`,
-    `delete table inet ${t.name}`,
-    '',
-    `table inet ${t.name} {`,
-    ...body,
-    '}',
-    '',
-  ].join('\n');
+  const out = ['#!/usr/sbin/nft -f'];
+  for (const h of t.header) out.push(`# ${oneLine(h)}`);
+  out.push('', `add table inet ${t.name}`, `delete table inet ${t.name}`, '', `table inet ${t.name} {`);
+  // Blocks (sets, then chains) are separated by one empty line.
+  let first = true;
+  for (const s of t.sets) {
+    if (!first) out.push('');
+    first = false;
+    out.push(set(s));
+  }
+  for (const c of t.chains) {
+    if (!first) out.push('');
+    first = false;
+    chain(c, out);
+  }
+  out.push('}', '');
+  return out.join('\n');
 }
