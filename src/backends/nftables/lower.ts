@@ -93,24 +93,24 @@ interface RulePlan {
  * every rule's.
  */
 class PlanCache {
-  readonly #plans = new Map<Rule, { plan: RulePlan | undefined; left: number }>();
+  readonly #position: ReadonlyMap<Rule, number>;
+  readonly #plans: (RulePlan | undefined)[];
+  readonly #left: Uint32Array;
 
-  constructor(ruleLists: Iterable<readonly Rule[]>) {
-    for (const rules of ruleLists) {
-      for (const rule of rules) {
-        const entry = this.#plans.get(rule);
-        if (entry) entry.left++;
-        else this.#plans.set(rule, { plan: undefined, left: 1 });
-      }
-    }
+  constructor(position: ReadonlyMap<Rule, number>, ruleLists: Iterable<readonly Rule[]>) {
+    this.#position = position;
+    this.#plans = new Array<RulePlan | undefined>(position.size);
+    this.#left = new Uint32Array(position.size);
+    for (const rules of ruleLists) for (const rule of rules) this.#left[position.get(rule)!]!++;
   }
 
   /** The rule's plan, made on first use and forgotten after its last expected use. */
   get(rule: Rule, make: () => RulePlan): RulePlan {
-    const entry = this.#plans.get(rule);
-    const plan = entry?.plan ?? make();
-    if (entry === undefined || --entry.left <= 0) this.#plans.delete(rule);
-    else entry.plan = plan;
+    const i = this.#position.get(rule);
+    if (i === undefined) return make();
+    const plan = this.#plans[i] ?? make();
+    if (this.#left[i]! > 0) this.#left[i]!--;
+    this.#plans[i] = this.#left[i]! > 0 ? plan : undefined;
     return plan;
   }
 }
@@ -129,13 +129,14 @@ export interface NftContext {
 
 export function nftContext(ir: Ruleset, options: NftOptions): NftContext {
   const index = new RoleIndex(ir);
+  const position = new Map(ir.rules.map((rule, i) => [rule, i]));
   return {
     index,
     roleAddresses: ir.roles.reduce((acc, r) => unionSets(acc, r.addresses ?? emptySet), emptySet),
     options,
     plans: {
-      input: new PlanCache(ir.roles.map((r) => index.to(r))),
-      output: new PlanCache(ir.roles.map((r) => index.from(r))),
+      input: new PlanCache(position, ir.roles.map((r) => index.to(r))),
+      output: new PlanCache(position, ir.roles.map((r) => index.from(r))),
     },
     sets: new Map(),
     defaults: new Map(),

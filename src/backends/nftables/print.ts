@@ -3,8 +3,9 @@
  * then defines it again, so loading it replaces the table atomically (one transaction) and
  * loading it twice gives the same state.
  *
- * The model is immutable and lowering shares statements and sets between the tables of one
- * ruleset, so each statement's and each set's text is printed once and remembered.
+ * The model is immutable and lowering shares named sets between the tables of one ruleset, so
+ * each set's block is printed once and remembered. Statements are printed each time: remembering
+ * a million lines costs more memory at 100k rules than printing them again costs time.
  */
 import { icmpTypeName, protocolName } from '../../ir/index.js';
 import type { Range } from '../../ir/intervals.js';
@@ -70,16 +71,9 @@ function statement(s: NftStatement): string {
   return parts.join(' ');
 }
 
-const lineText = new WeakMap<NftStatement | NftRemark, string>();
-
 /** A chain's line, indented. */
 function line(l: NftStatement | NftRemark): string {
-  let text = lineText.get(l);
-  if (text === undefined) {
-    text = `\t\t${l.kind === 'remark' ? `# ${oneLine(l.text)}` : statement(l)}`;
-    lineText.set(l, text);
-  }
-  return text;
+  return `\t\t${l.kind === 'remark' ? `# ${oneLine(l.text)}` : statement(l)}`;
 }
 
 const setText = new WeakMap<NftSet, string>();
