@@ -305,7 +305,8 @@ const COVERED = 'covered';
 function narrowed(family: Family, own: AddressSet, end: AddressSet): AddressRanges | typeof COVERED | undefined {
   const ownRanges = rangesOf(own, family);
   if (ownRanges.length === 0) return undefined;
-  if (isSubset(ownRanges, rangesOf(end, family))) return COVERED;
+  const endRanges = rangesOf(end, family);
+  if (endRanges === ownRanges || isSubset(ownRanges, endRanges)) return COVERED;
   const mine = rangesOf(intersectSets(end, own), family);
   return mine.length === 0 ? undefined : mine;
 }
