@@ -104,11 +104,11 @@ class PlanCache {
     for (const rules of ruleLists) for (const rule of rules) this.#left[position.get(rule)!]!++;
   }
 
-  /** The rule's plan, made on first use and forgotten after its last expected use. */
-  get(rule: Rule, make: () => RulePlan): RulePlan {
+  /** The rule's plan on chain `name`, made on first use and forgotten after its last expected use. */
+  get(rule: Rule, name: ChainName, context: NftContext): RulePlan {
     const i = this.#position.get(rule);
-    if (i === undefined) return make();
-    const plan = this.#plans[i] ?? make();
+    if (i === undefined) return rulePlan(rule, name, context);
+    const plan = this.#plans[i] ?? rulePlan(rule, name, context);
     if (this.#left[i]! > 0) this.#left[i]!--;
     this.#plans[i] = this.#left[i]! > 0 ? plan : undefined;
     return plan;
@@ -206,7 +206,7 @@ function chain(
 
   const plans = context.plans[name];
   for (const rule of rules) {
-    const plan = plans.get(rule, () => rulePlan(rule, name, context));
+    const plan = plans.get(rule, name, context);
     // The remark goes before the rule's statements, and away again when there are none.
     if (plan.remark !== undefined) lines.push(plan.remark);
     const before = lines.length;

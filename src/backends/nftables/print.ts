@@ -22,7 +22,13 @@ function group(items: readonly string[]): string {
   return items.length === 1 ? items[0]! : `{ ${items.join(', ')} }`;
 }
 
-function ranges(rs: readonly Range<number>[], name: (n: number) => string = String): string[] {
+/** Port ranges as numbers and `lo-hi` ranges. */
+function portRanges(rs: readonly Range<number>[]): string[] {
+  return rs.map(([lo, hi]) => (lo === hi ? String(lo) : `${lo}-${hi}`));
+}
+
+/** ICMP type ranges, by name where every type in a short range has one. */
+function typeRanges(rs: readonly Range<number>[], name: (n: number) => string): string[] {
   return rs.flatMap(([lo, hi]) => {
     if (lo === hi) return [name(lo)];
     // Named ICMP types read better one by one than as a numeric range.
@@ -53,10 +59,10 @@ function match(m: NftMatch): string {
     case 'l4proto':
       return `meta l4proto ${l4protoName(m.protocol)}`;
     case 'dport':
-      return `${protocolName(m.protocol)} dport ${group(ranges(m.ports))}`;
+      return `${protocolName(m.protocol)} dport ${group(portRanges(m.ports))}`;
     case 'icmp-type': {
       const keyword = m.protocol === 58 ? 'icmpv6' : 'icmp';
-      return `${keyword} type ${group(ranges(m.types, (n) => icmpTypeName(m.protocol, n) ?? String(n)))}`;
+      return `${keyword} type ${group(typeRanges(m.types, (n) => icmpTypeName(m.protocol, n) ?? String(n)))}`;
     }
     case 'hoplimit':
       return `ip6 hoplimit ${m.value}`;
