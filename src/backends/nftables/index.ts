@@ -64,11 +64,11 @@ export const nftables = defineBackend({
   },
 
   emit(ir, options) {
-    const context = nftContext(ir);
+    const context = nftContext(ir, options);
     return ir.roles.map((role) => ({
       path: `${role.name}.nft`,
       mediaType: 'text/x-nftables',
-      contents: printTable(lowerRole(ir, role, options, header(ir, role), context)),
+      contents: printTable(lowerRole(ir, role, header(ir, role), context)),
     }));
   },
 

@@ -14,6 +14,12 @@
  *
  * After the rules, the defaults: the chain policy, plus a drop for packets from (input) or to
  * (output) another role when that role's default denies what this chain's policy accepts.
+ *
+ * A rule concerns every role its own end meets, and all that depends on the role is whether the
+ * rule covers the role's addresses in each family. So the rest (the other side's match, its named
+ * set, the service matches, and the whole statements when the own side needs no match) is planned
+ * once per rule and chain direction in the context and shared by every role's table; the printer
+ * then prints each shared statement once.
  */
 import {
   emptySet,
@@ -47,41 +53,104 @@ export interface NftOptions {
 const FULL: Record<Family, AddressRanges> = { 4: [[0, V4_MAX]], 6: [[0n, V6_MAX]] };
 
 type Side = 'saddr' | 'daddr';
+type ChainName = 'input' | 'output';
 
-/** Collects the named sets a table uses. */
+/** Collects the named sets a table uses (the last use of a name wins). */
 class SetRegistry {
   readonly #sets = new Map<string, NftSet>();
-  use(name: string, family: Family, cidrs: readonly string[]): string {
-    const setName = `${name}_v${family}`;
-    this.#sets.set(setName, { name: setName, family, cidrs });
-    return setName;
+  use(set: NftSet): void {
+    this.#sets.set(set.name, set);
   }
   all(): NftSet[] {
     return [...this.#sets.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 }
 
-/** What every role's table shares: the rules by role, and the addresses of all roles. */
+/** What one rule contributes in one address family, whatever the role. */
+interface FamilyPlan {
+  readonly family: Family;
+  readonly entries: readonly ServiceEntry[] | 'any';
+  /** The other side's match; undefined when it is every address of the family. */
+  readonly other: NftMatch | undefined;
+  /** The named set `other` refers to, if any. */
+  readonly set: NftSet | undefined;
+  readonly services: readonly NftMatch[][];
+  /** The statements when the rule covers all of the role's addresses in this family. */
+  readonly covered: readonly NftStatement[];
+}
+
+/** One rule on one chain direction: its family plans, and the family-free statements. */
+interface RulePlan {
+  readonly families: readonly FamilyPlan[];
+  /** Both families, no address match in either: one statement per service of both. */
+  readonly familyFree: readonly NftStatement[] | undefined;
+  readonly remark: NftRemark | undefined;
+}
+
+/**
+ * The plans of one chain direction. A plan is kept only while a role still to be lowered needs
+ * it (the index says how many roles each rule concerns), so memory holds the plans in use, not
+ * every rule's.
+ */
+class PlanCache {
+  readonly #position: ReadonlyMap<Rule, number>;
+  readonly #plans: (RulePlan | undefined)[];
+  readonly #left: Uint32Array;
+
+  constructor(position: ReadonlyMap<Rule, number>, ruleLists: Iterable<readonly Rule[]>) {
+    this.#position = position;
+    this.#plans = new Array<RulePlan | undefined>(position.size);
+    this.#left = new Uint32Array(position.size);
+    for (const rules of ruleLists) for (const rule of rules) this.#left[position.get(rule)!]!++;
+  }
+
+  /** The rule's plan on chain `name`, made on first use and forgotten after its last expected use. */
+  get(rule: Rule, name: ChainName, context: NftContext): RulePlan {
+    const i = this.#position.get(rule);
+    if (i === undefined) return rulePlan(rule, name, context);
+    const plan = this.#plans[i] ?? rulePlan(rule, name, context);
+    if (this.#left[i]! > 0) this.#left[i]!--;
+    this.#plans[i] = this.#left[i]! > 0 ? plan : undefined;
+    return plan;
+  }
+}
+
+/** What every role's table shares: the rules by role, the addresses of all roles, and the plans. */
 export interface NftContext {
   readonly index: RoleIndex;
   readonly roleAddresses: AddressSet;
+  readonly options: NftOptions;
+  readonly plans: Record<ChainName, PlanCache>;
+  /** Named sets by name, shared by every table that uses them with the same CIDRs. */
+  readonly sets: Map<string, NftSet>;
+  /** The default-deny statements of each chain, shared by every role. */
+  readonly defaults: Map<ChainName, readonly NftStatement[]>;
 }
 
-export function nftContext(ir: Ruleset): NftContext {
+export function nftContext(ir: Ruleset, options: NftOptions): NftContext {
+  const index = new RoleIndex(ir);
+  const position = new Map(ir.rules.map((rule, i) => [rule, i]));
   return {
-    index: new RoleIndex(ir),
+    index,
     roleAddresses: ir.roles.reduce((acc, r) => unionSets(acc, r.addresses ?? emptySet), emptySet),
+    options,
+    plans: {
+      input: new PlanCache(position, ir.roles.map((r) => index.to(r))),
+      output: new PlanCache(position, ir.roles.map((r) => index.from(r))),
+    },
+    sets: new Map(),
+    defaults: new Map(),
   };
 }
 
-export function lowerRole(ir: Ruleset, role: Role, options: NftOptions, header: readonly string[], context = nftContext(ir)): NftTable {
+export function lowerRole(ir: Ruleset, role: Role, header: readonly string[], context: NftContext): NftTable {
   const own = role.addresses ?? emptySet;
   const sets = new SetRegistry();
-  const { index, roleAddresses } = context;
-  const chains: NftChain[] = [chain(ir, index.to(role), 'input', own, roleAddresses, sets, options)];
+  const { index } = context;
+  const chains: NftChain[] = [chain(ir, index.to(role), 'input', own, sets, context)];
   const from = index.from(role);
-  if (restrictsEgress(ir, from, own)) chains.push(chain(ir, from, 'output', own, roleAddresses, sets, options));
-  return { name: options.table, header, sets: sets.all(), chains };
+  if (restrictsEgress(ir, from, own)) chains.push(chain(ir, from, 'output', own, sets, context));
+  return { name: context.options.table, header, sets: sets.all(), chains };
 }
 
 /** The role sends something the ruleset denies: by default, or by a deny rule from it. */
@@ -95,23 +164,26 @@ function literal(set: AddressSet): AddressSet {
   return { v4: set.v4, v6: set.v6, opaque: [] };
 }
 
+function statement(
+  options: NftOptions,
+  matches: readonly NftMatch[],
+  verdict: 'accept' | 'drop',
+  comment?: string,
+): NftStatement {
+  return { kind: 'statement', matches, counter: options.counters, verdict, ...(comment !== undefined ? { comment } : {}) };
+}
+
 function chain(
   ir: Ruleset,
   rules: readonly Rule[],
-  name: 'input' | 'output',
+  name: ChainName,
   own: AddressSet,
-  roleAddresses: AddressSet,
   sets: SetRegistry,
-  options: NftOptions,
+  context: NftContext,
 ): NftChain {
-  const ownSide: Side = name === 'input' ? 'daddr' : 'saddr';
-  const stmt = (matches: NftMatch[], verdict: 'accept' | 'drop', comment?: string): NftStatement => ({
-    kind: 'statement',
-    matches,
-    counter: options.counters,
-    verdict,
-    ...(comment !== undefined ? { comment } : {}),
-  });
+  const { options } = context;
+  const stmt = (matches: NftMatch[], verdict: 'accept' | 'drop', comment?: string): NftStatement =>
+    statement(options, matches, verdict, comment);
   const lines: (NftStatement | NftRemark)[] = [
     stmt([{ kind: 'ct-state', states: ['established', 'related'] }], 'accept'),
     stmt([{ kind: 'ct-state', states: ['invalid'] }], 'drop'),
@@ -132,87 +204,152 @@ function chain(
     );
   }
 
+  const plans = context.plans[name];
   for (const rule of rules) {
-    const ownEnd = ownSide === 'daddr' ? rule.destination : rule.source;
-    const otherEnd = ownSide === 'daddr' ? rule.source : rule.destination;
-    const statements = ruleStatements(rule, ownEnd, otherEnd, ownSide, own, sets).map((m) =>
-      stmt(m, rule.action === 'allow' ? 'accept' : 'drop', rule.name),
-    );
-    if (statements.length === 0) continue;
-    if (rule.description !== undefined) lines.push({ kind: 'remark', text: `${rule.name}: ${rule.description}` });
-    lines.push(...statements);
+    const plan = plans.get(rule, name, context);
+    // The remark goes before the rule's statements, and away again when there are none.
+    if (plan.remark !== undefined) lines.push(plan.remark);
+    const before = lines.length;
+    roleStatements(rule, plan, name, own, sets, options, lines);
+    if (lines.length === before && plan.remark !== undefined) lines.pop();
   }
 
+  let defaults = context.defaults.get(name);
+  if (defaults === undefined) context.defaults.set(name, (defaults = defaultStatements(ir, name, context)));
+  lines.push(...defaults);
+  const policy = name === 'input' ? ir.defaults.ingress.action : ir.defaults.egress.action;
+  return { name, policy: policy === 'allow' ? 'accept' : 'drop', lines };
+}
+
+/** A drop for packets from (input) or to (output) any role, when the other default denies what this policy accepts. */
+function defaultStatements(ir: Ruleset, name: ChainName, context: NftContext): NftStatement[] {
   const ingress = ir.defaults.ingress.action;
   const egress = ir.defaults.egress.action;
   const policy = name === 'input' ? ingress : egress;
   const otherDefault = name === 'input' ? egress : ingress;
+  const out: NftStatement[] = [];
   if (policy === 'allow' && otherDefault === 'deny') {
-    const otherSide: Side = ownSide === 'daddr' ? 'saddr' : 'daddr';
+    const otherSide: Side = name === 'input' ? 'saddr' : 'daddr';
     const comment = name === 'input' ? 'default-egress-deny' : 'default-ingress-deny';
     for (const family of [4, 6] as const) {
-      const cidrs = toCidrs(family, rangesOf(roleAddresses, family));
-      if (cidrs.length > 0) lines.push(stmt([{ kind: 'address', family, side: otherSide, cidrs }], 'drop', comment));
+      const cidrs = toCidrs(family, rangesOf(context.roleAddresses, family));
+      if (cidrs.length > 0) out.push(statement(context.options, [{ kind: 'address', family, side: otherSide, cidrs }], 'drop', comment));
     }
   }
-  return { name, policy: policy === 'allow' ? 'accept' : 'drop', lines };
+  return out;
 }
 
-/** The match lists of one rule on one role's chain (empty when the rule does not concern it). */
-function ruleStatements(
-  rule: Rule,
-  ownEnd: Endpoint,
-  otherEnd: Endpoint,
-  ownSide: Side,
-  own: AddressSet,
-  sets: SetRegistry,
-): NftMatch[][] {
-  const mine = intersectSets(ownEnd.addresses, own);
+/** The role-independent part of one rule on one chain direction. */
+function rulePlan(rule: Rule, name: ChainName, context: NftContext): RulePlan {
+  const { options } = context;
+  const ownSide: Side = name === 'input' ? 'daddr' : 'saddr';
   const otherSide: Side = ownSide === 'daddr' ? 'saddr' : 'daddr';
-  const perFamily: { family: Family; addresses: NftMatch[]; entries: readonly ServiceEntry[] | 'any' }[] = [];
+  const otherEnd = name === 'input' ? rule.source : rule.destination;
+  const verdict = rule.action === 'allow' ? 'accept' : 'drop';
+  const families: FamilyPlan[] = [];
   for (const family of [4, 6] as const) {
-    const ownRanges = rangesOf(mine, family);
     const otherRanges = rangesOf(otherEnd.addresses, family);
-    if (ownRanges.length === 0 || otherRanges.length === 0) continue;
+    if (otherRanges.length === 0) continue;
     const entries = rule.services.any
       ? ('any' as const)
       : rule.services.entries.filter((e) => (protocolFamily(e.protocol) ?? family) === family);
     if (entries !== 'any' && entries.length === 0) continue;
-    const addresses: NftMatch[] = [];
-    const other = otherMatch(otherEnd, otherRanges, family, otherSide, sets);
-    if (other) addresses.push(other);
-    if (!isSubset(rangesOf(own, family), ownRanges)) {
-      addresses.push({ kind: 'address', family, side: ownSide, cidrs: toCidrs(family, ownRanges) });
-    }
-    perFamily.push({ family, addresses, entries });
+    const { other, set } = otherMatch(otherEnd, otherRanges, family, otherSide, context.sets);
+    const services = serviceMatches(entries);
+    const base: NftMatch[] = other === undefined ? [{ kind: 'nfproto', family }] : [other];
+    const covered = services.map((s) => statement(options, [...base, ...s], verdict, rule.name));
+    families.push({ family, entries, other, set, services, covered });
   }
-
-  // Both families, no address match in either: one family-free statement per service.
-  const [a, b] = perFamily;
-  if (a && b && a.addresses.length === 0 && b.addresses.length === 0) {
+  const [a, b] = families;
+  let familyFree: NftStatement[] | undefined;
+  if (a && b && a.other === undefined && b.other === undefined) {
     const entries = a.entries === 'any' || b.entries === 'any' ? 'any' : mergeEntries(a.entries, b.entries);
-    return serviceMatches(entries).map((s) => s);
+    familyFree = serviceMatches(entries).map((s) => statement(options, s, verdict, rule.name));
   }
-  return perFamily.flatMap(({ family, addresses, entries }) => {
-    const base: NftMatch[] = addresses.length === 0 ? [{ kind: 'nfproto', family }] : addresses;
-    return serviceMatches(entries).map((s) => [...base, ...s]);
-  });
+  const remark: NftRemark | undefined =
+    rule.description !== undefined ? { kind: 'remark', text: `${rule.name}: ${rule.description}` } : undefined;
+  return { families, familyFree, remark };
 }
 
+/**
+ * Appends one rule's statements on one role's chain (none when the rule does not concern it).
+ * Per family: the role's addresses the rule's own end meets; when that is all of them, the
+ * planned statements, otherwise the planned matches narrowed to those addresses.
+ */
+function roleStatements(
+  rule: Rule,
+  plan: RulePlan,
+  name: ChainName,
+  own: AddressSet,
+  sets: SetRegistry,
+  options: NftOptions,
+  out: (NftStatement | NftRemark)[],
+): void {
+  const ownSide: Side = name === 'input' ? 'daddr' : 'saddr';
+  const ownEnd = name === 'input' ? rule.destination : rule.source;
+  const [a, b] = plan.families;
+  const mineA = a && narrowed(a.family, own, ownEnd.addresses);
+  const mineB = b && narrowed(b.family, own, ownEnd.addresses);
+  if (plan.familyFree !== undefined && mineA === COVERED && mineB === COVERED) {
+    for (const s of plan.familyFree) out.push(s);
+    return;
+  }
+  if (a) familyStatements(rule, a, mineA!, ownSide, sets, options, out);
+  if (b) familyStatements(rule, b, mineB!, ownSide, sets, options, out);
+}
+
+/** The rule covers all of the role's addresses in a family. */
+const COVERED = 'covered';
+
+/** The role's addresses in one family that the rule's own end meets: all, none, or these ranges. */
+function narrowed(family: Family, own: AddressSet, end: AddressSet): AddressRanges | typeof COVERED | undefined {
+  const ownRanges = rangesOf(own, family);
+  if (ownRanges.length === 0) return undefined;
+  const endRanges = rangesOf(end, family);
+  if (endRanges === ownRanges || isSubset(ownRanges, endRanges)) return COVERED;
+  const mine = rangesOf(intersectSets(end, own), family);
+  return mine.length === 0 ? undefined : mine;
+}
+
+function familyStatements(
+  rule: Rule,
+  f: FamilyPlan,
+  mine: AddressRanges | typeof COVERED | undefined,
+  ownSide: Side,
+  sets: SetRegistry,
+  options: NftOptions,
+  out: (NftStatement | NftRemark)[],
+): void {
+  if (mine === undefined) return;
+  if (f.set !== undefined) sets.use(f.set);
+  if (mine === COVERED) {
+    for (const s of f.covered) out.push(s);
+    return;
+  }
+  const addresses: NftMatch[] = f.other === undefined ? [] : [f.other];
+  addresses.push({ kind: 'address', family: f.family, side: ownSide, cidrs: toCidrs(f.family, mine) });
+  const verdict = rule.action === 'allow' ? 'accept' : 'drop';
+  for (const s of f.services) out.push(statement(options, [...addresses, ...s], verdict, rule.name));
+}
+
+/** The other side's match: a named set when it names exactly one zone or role, else literal CIDRs. */
 function otherMatch(
   end: Endpoint,
   ranges: AddressRanges,
   family: Family,
   side: Side,
-  sets: SetRegistry,
-): NftMatch | undefined {
-  if (rangesEqual(ranges, FULL[family])) return undefined;
+  named: Map<string, NftSet>,
+): { other: NftMatch | undefined; set: NftSet | undefined } {
+  if (rangesEqual(ranges, FULL[family])) return { other: undefined, set: undefined };
   const only = end.terms.length === 1 && end.except.length === 0 ? end.terms[0] : undefined;
   const cidrs = toCidrs(family, ranges);
   if (only && (only.kind === 'zone' || only.kind === 'role')) {
-    return { kind: 'address', family, side, set: sets.use(only.name, family, cidrs) };
+    const setName = `${only.name}_v${family}`;
+    let set = named.get(setName);
+    if (set === undefined || set.cidrs !== cidrs) named.set(setName, (set = { name: setName, family, cidrs }));
+    return { other: { kind: 'address', family, side, set: setName }, set };
   }
-  return { kind: 'address', family, side, cidrs };
+  return { other: { kind: 'address', family, side, cidrs }, set: undefined };
 }
 
 function mergeEntries(a: readonly ServiceEntry[], b: readonly ServiceEntry[]): ServiceEntry[] {

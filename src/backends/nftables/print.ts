@@ -2,6 +2,10 @@
  * Prints the nftables model as a file for `nft -f`. The file first adds and deletes the table,
  * then defines it again, so loading it replaces the table atomically (one transaction) and
  * loading it twice gives the same state.
+ *
+ * The model is immutable and lowering shares named sets between the tables of one ruleset, so
+ * each set's block is printed once and remembered. Statements are printed each time: remembering
+ * a million lines costs more memory at 100k rules than printing them again costs time.
  */
 import { icmpTypeName, protocolName } from '../../ir/index.js';
 import type { Range } from '../../ir/intervals.js';
@@ -18,7 +22,13 @@ function group(items: readonly string[]): string {
   return items.length === 1 ? items[0]! : `{ ${items.join(', ')} }`;
 }
 
-function ranges(rs: readonly Range<number>[], name: (n: number) => string = String): string[] {
+/** Port ranges as numbers and `lo-hi` ranges. */
+function portRanges(rs: readonly Range<number>[]): string[] {
+  return rs.map(([lo, hi]) => (lo === hi ? String(lo) : `${lo}-${hi}`));
+}
+
+/** ICMP type ranges, by name where every type in a short range has one. */
+function typeRanges(rs: readonly Range<number>[], name: (n: number) => string): string[] {
   return rs.flatMap(([lo, hi]) => {
     if (lo === hi) return [name(lo)];
     // Named ICMP types read better one by one than as a numeric range.
@@ -49,10 +59,10 @@ function match(m: NftMatch): string {
     case 'l4proto':
       return `meta l4proto ${l4protoName(m.protocol)}`;
     case 'dport':
-      return `${protocolName(m.protocol)} dport ${group(ranges(m.ports))}`;
+      return `${protocolName(m.protocol)} dport ${group(portRanges(m.ports))}`;
     case 'icmp-type': {
       const keyword = m.protocol === 58 ? 'icmpv6' : 'icmp';
-      return `${keyword} type ${group(ranges(m.types, (n) => icmpTypeName(m.protocol, n) ?? String(n)))}`;
+      return `${keyword} type ${group(typeRanges(m.types, (n) => icmpTypeName(m.protocol, n) ?? String(n)))}`;
     }
     case 'hoplimit':
       return `ip6 hoplimit ${m.value}`;
@@ -67,38 +77,47 @@ function statement(s: NftStatement): string {
   return parts.join(' ');
 }
 
+/** A chain's line, indented. */
 function line(l: NftStatement | NftRemark): string {
-  return l.kind === 'remark' ? `# ${oneLine(l.text)}` : statement(l);
+  return `\t\t${l.kind === 'remark' ? `# ${oneLine(l.text)}` : statement(l)}`;
 }
 
-function set(s: NftSet): string[] {
-  const lines = [`\tset ${s.name} {`, `\t\ttype ipv${s.family}_addr`, '\t\tflags interval'];
-  if (s.cidrs.length > 0) lines.push(`\t\telements = { ${s.cidrs.join(', ')} }`);
-  lines.push('\t}');
-  return lines;
+const setText = new WeakMap<NftSet, string>();
+
+/** A set's block, without a line break at its end. */
+function set(s: NftSet): string {
+  let text = setText.get(s);
+  if (text === undefined) {
+    const lines = [`\tset ${s.name} {`, `\t\ttype ipv${s.family}_addr`, '\t\tflags interval'];
+    if (s.cidrs.length > 0) lines.push(`\t\telements = { ${s.cidrs.join(', ')} }`);
+    lines.push('\t}');
+    setText.set(s, (text = lines.join('\n')));
+  }
+  return text;
 }
 
-function chain(c: NftChain): string[] {
-  return [
-    `\tchain ${c.name} {`,
-    `\t\ttype filter hook ${c.name} priority filter; policy ${c.policy};`,
-    ...c.lines.map((l) => `\t\t${line(l)}`),
-    '\t}',
-  ];
+function chain(c: NftChain, out: string[]): void {
+  out.push(`\tchain ${c.name} {`, `\t\ttype filter hook ${c.name} priority filter; policy ${c.policy};`);
+  for (const l of c.lines) out.push(line(l));
+  out.push('\t}');
 }
 
 export function printTable(t: NftTable): string {
-  const body = [...t.sets.map(set), ...t.chains.map(chain)].flatMap((block, i) => (i === 0 ? block : ['', ...block]));
-  return [
-    '#!/usr/sbin/nft -f',
-    ...t.header.map((h) => `# ${oneLine(h)}`),
-    '',
-    `add table inet ${t.name}`,
-    `delete table inet ${t.name}`,
-    '',
-    `table inet ${t.name} {`,
-    ...body,
-    '}',
-    '',
-  ].join('\n');
+  const out = ['#!/usr/sbin/nft -f'];
+  for (const h of t.header) out.push(`# ${oneLine(h)}`);
+  out.push('', `add table inet ${t.name}`, `delete table inet ${t.name}`, '', `table inet ${t.name} {`);
+  // Blocks (sets, then chains) are separated by one empty line.
+  let first = true;
+  for (const s of t.sets) {
+    if (!first) out.push('');
+    first = false;
+    out.push(set(s));
+  }
+  for (const c of t.chains) {
+    if (!first) out.push('');
+    first = false;
+    chain(c, out);
+  }
+  out.push('}', '');
+  return out.join('\n');
 }
