@@ -1,19 +1,11 @@
 /** `palisade diff` and `palisade lint` as scripts see them: output, formats and exit statuses. */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ajvDraft04 from 'ajv-draft-04';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { run, workspace } from './workspace.js';
 
-const bin = path.resolve('bin/palisade.js');
-const work = mkdtempSync(path.join(tmpdir(), 'palisade-cli-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const { work } = workspace('palisade-cli-');
 
 const seed = readFileSync('rulesets/talos-aws.pal', 'utf8');
 const edited = seed

@@ -2,26 +2,12 @@
  * The command line as users and scripts meet it (LANGUAGE.md, "Command line"): the real
  * binary, its output, exit statuses, and what it writes (or does not write) to disk.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { run, workspace } from './workspace.js';
 
-const bin = path.resolve('bin/palisade.js');
-const work = mkdtempSync(path.join(tmpdir(), 'palisade-cli-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function file(name: string, text: string): string {
-  const p = path.join(work, name);
-  writeFileSync(p, text);
-  return p;
-}
+const { work, file } = workspace('palisade-cli-');
 
 const BAD = 'role cp = 10.0.1.0/24\nallow wroker -> cp tcp/1\nallow any -> cp tcp/0\n';
 

@@ -3,20 +3,12 @@
  * from --set, diff a ruleset against compiled and exported files, and positioned errors that
  * leave nothing behind.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { run, workspace } from './workspace.js';
 
-const bin = path.resolve('bin/palisade.js');
-const work = mkdtempSync(path.join(tmpdir(), 'palisade-pf-cli-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const { work } = workspace('palisade-pf-cli-');
 
 describe('palisade compile --target pfsense|opnsense', () => {
   it('writes pfsense.xml on the interface given with --set', () => {

@@ -2,20 +2,12 @@
  * The Proxmox targets through the bundled CLI: compile to a directory, diff the ruleset against
  * the files read back (`proxmox-fw:DIR`), and the errors and exit codes of what PVE cannot express.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { run, workspace } from './workspace.js';
 
-const bin = path.resolve('bin/palisade.js');
-const work = mkdtempSync(path.join(tmpdir(), 'palisade-pve-cli-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const { work } = workspace('palisade-pve-cli-');
 
 describe('palisade compile --target proxmox / proxmox-fw', () => {
   it('writes the pvesh script, the same bytes as its golden', () => {

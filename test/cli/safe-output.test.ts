@@ -4,26 +4,12 @@
  * option, a write that fails half-way); nothing is created for a failed compile; no temporary
  * file is left behind, after success or failure; and the exit statuses are LANGUAGE.md's.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { run, workspace } from './workspace.js';
 
-const bin = path.resolve('bin/palisade.js');
-const work = mkdtempSync(path.join(tmpdir(), 'palisade-safe-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function file(name: string, text: string): string {
-  const p = path.join(work, name);
-  writeFileSync(p, text);
-  return p;
-}
+const { work, file } = workspace('palisade-safe-');
 
 /** Every file and directory under `dir` (hidden ones too), with the bytes of each file. */
 function snapshot(dir: string): Record<string, string> {
