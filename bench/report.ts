@@ -173,8 +173,12 @@ function printTargets(report: Report, find: (size: number, op: string) => Row | 
       lines.push(`  ${op} at ${size} rules (target < ${limit} s): ${r.status}: NOT met`);
       continue;
     }
+    // The whole process is the command users run (`palisade diff|lint`, the CLI's bundle), when measured.
+    const cli = find(size, `${op}-cli`);
+    const whole = cli?.status === 'ok' ? cli : r;
+    const peak = Math.max(r.rssMB, whole.rssMB);
     lines.push(
-      `  ${op} at ${size} rules (target < ${limit} s): analysis ${s2(r.engineMs)} s ${verdict(r.engineMs / 1000 < limit)}; whole process ${s2(r.wallMs)} s ${verdict(r.wallMs / 1000 < limit)}; peak ${r.rssMB.toFixed(0)} MB ${verdict(r.rssMB < 1024)}`,
+      `  ${op} at ${size} rules (target < ${limit} s): analysis ${s2(r.engineMs)} s ${verdict(r.engineMs / 1000 < limit)}; whole process (${whole === r ? 'library' : `palisade ${op}`}) ${s2(whole.wallMs)} s ${verdict(whole.wallMs / 1000 < limit)}; peak ${peak.toFixed(0)} MB ${verdict(peak < 1024)}`,
     );
   }
   if (lines.length > 0) console.log(`\nIssue 3 targets (analysis on the IR, and the whole process; peak memory under 1 GB):\n${lines.join('\n')}`);

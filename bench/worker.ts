@@ -3,8 +3,9 @@
  * time of each phase, the whole operation's time, the process's peak RSS and, for a compile that
  * the target refuses, the first positioned error (a refusal is a result, not a crash).
  *
- * OP is one of: permitted FILE | diff FILE FILE2 | diff-cli FILE FILE2 | lint FILE | lint-cli FILE |
- * compile TARGET FILE OUT | compile-all FILE OUT | equivalent OPERAND FILE (`palisade diff`).
+ * OP is one of: permitted FILE | diff FILE FILE2 | lint FILE | compile-all FILE OUT. The command-line
+ * rows (a compile to one target, `palisade diff`, `palisade lint`) run the real bundle instead:
+ * cli-worker.ts.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,7 +13,6 @@ import { performance } from 'node:perf_hooks';
 import { diffPolicies, jsonDifferences, lint, PacketUniverse, permittedSet, rulesetPolicy } from '../src/analysis/index.js';
 import { backends, getBackend, type TargetId } from '../src/backends/index.js';
 import { resolveOptions, targetBlock } from '../src/backends/options.js';
-import { main } from '../src/cli.js';
 import { analyze } from '../src/compile.js';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../src/diagnostics/index.js';
 
@@ -22,13 +22,9 @@ const arg = (i: number): string => {
   if (a === undefined) throw new Error(`${op}: missing argument ${i + 1}`);
   return a;
 };
-let errText = '';
-let outText = '';
-const capture = { out: (s: string) => void (outText += s), err: (s: string) => void (errText += s) };
 const read = (p: string) => ({ text: readFileSync(p, 'utf8') });
 const phases: Record<string, number> = {};
 const refused: Record<string, string> = {};
-let equivalent: boolean | undefined;
 let last = performance.now();
 const start = last;
 const lap = (name: string): void => {
@@ -63,21 +59,6 @@ switch (op) {
     lap('engine');
     break;
   }
-  case 'diff-cli':
-    await main(['diff', arg(0), arg(1), '--format', 'json'], capture);
-    lap('engine');
-    break;
-  case 'lint-cli':
-    await main(['lint', arg(0)], capture);
-    lap('engine');
-    break;
-  case 'compile': {
-    const code = await main(['compile', arg(1), '--target', arg(0), '--out', arg(2)], capture);
-    lap('engine');
-    if (code === 2) refused[arg(0)] = firstError(errText);
-    else if (code !== 0) throw new Error(`compile exited ${code}: ${errText}`);
-    break;
-  }
   case 'compile-all': {
     // One process, one read of the ruleset, then every registered target's check and emit.
     const analyzed = analyze({ entry: arg(0), read });
@@ -101,17 +82,9 @@ switch (op) {
     }
     break;
   }
-  case 'equivalent': {
-    const code = await main(['diff', arg(0), arg(1)], capture);
-    lap('engine');
-    if (code !== 0 && code !== 1) throw new Error(`diff exited ${code}: ${errText}`);
-    equivalent = code === 0;
-    break;
-  }
   default:
     throw new Error(`unknown operation ${op}`);
 }
-const summary = outText.split('\n').slice(0, 8).join('\n');
 process.stdout.write(
-  `${JSON.stringify({ phases, ms: performance.now() - start, maxRssMB: process.resourceUsage().maxRSS / 1024, refused, equivalent, summary: equivalent === undefined ? undefined : summary })}\n`,
+  `${JSON.stringify({ phases, ms: performance.now() - start, maxRssMB: process.resourceUsage().maxRSS / 1024, refused })}\n`,
 );
