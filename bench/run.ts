@@ -153,7 +153,9 @@ for (const size of sizes) {
         size,
         text: m.out?.equivalent === true
           ? `Capirca's cisco output (${terms} terms) read back by palisade's cisco reader is equivalent to the ${size}-rule .pal ruleset: \`palisade diff cisco:bench-cisco.acl r${size}.pal\` exits 0, both permit exactly the same packets.`
-          : `Capirca's cisco output is NOT equivalent to the ${size}-rule .pal ruleset (${m.status}): ${m.out?.summary ?? m.note ?? ''}`,
+          : m.status === 'ok'
+            ? `Capirca's cisco output is NOT equivalent to the ${size}-rule .pal ruleset: ${m.out?.summary ?? ''}`
+            : `Capirca's cisco output could not be compared with the ${size}-rule .pal ruleset (palisade diff ${m.status}): ${m.note ?? ''}`,
       });
     } else {
       const n = portlessNftLines(readFileSync(run.output, 'utf8'));
