@@ -20,7 +20,6 @@ import {
   emptySet,
   intersectSets,
   isEmptySet,
-  isSubsetOf,
   formatAddress,
   opaqueSet,
   unionSets,
@@ -118,35 +117,31 @@ export function roleGrants(
     if (isEmptySet(mine)) return undefined;
     return ingress ? universe.product(source, mine, services) : universe.product(mine, destination, services);
   };
-  /** Whether a rule's role side holds every member of the role (its cube is then uniform, below). */
-  const coversRole = (source: AddressSet, destination: AddressSet): boolean => isSubsetOf(self, ingress ? destination : source);
 
   const grants: Grant[] = [];
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   /**
    * Adds the packets as grants, or reports them at `at` when they hold for only part of the role.
-   * `uniform`: the packets are known to treat every member of the role alike (every valid packet
-   * of a (peer, service) pair they hold, to or from any member) — true of a rule's cube when the
-   * rule's role side holds the whole role, and kept by union and difference of such sets; then
-   * each product's grant gives back a subset of the packets and the check below is skipped.
+   * The check runs for every grant: a set's products, read as per-role grants, can hold more than
+   * the set even when every rule covers the whole role (an ICMP protocol range whose types were
+   * partly denied, found by the property in test/backends/allow-only.test.ts), so skipping it for
+   * "uniform" rules widened a default egress allow.
    */
-  const grant = (rule: Rule | undefined, packets: PacketSet, at: { readonly span: Span; readonly name: string }, uniform: boolean): void => {
+  const grant = (rule: Rule | undefined, packets: PacketSet, at: { readonly span: Span; readonly name: string }): void => {
     const products = packets.products();
     const own = products.map((p) => ({ rule, protocols: p.protocols, ports: p.ports, peers: ingress ? p.source : p.destination }));
-    if (!uniform) {
-      // Each grant, applied to every member of the role, must give back exactly these packets.
-      const whole = unionAll(
-        universe,
-        own.flatMap((g) => atRole(ingress ? g.peers : every, ingress ? every : g.peers, grantServices(g)) ?? []),
-      );
-      const missing = whole.minus(packets).witness();
-      if (missing) {
-        const member = endText(ingress ? missing.destination : missing.source);
-        const why = `a ${target} allow-list applies to every member of role "${role.name}" alike, and this would permit ${ingress ? 'traffic to' : 'traffic from'} only part of them (not ${member})`;
-        diagnostics.push(error('PAL6002', at.span, target, at.name, why));
-        return;
-      }
+    // Each grant, applied to every member of the role, must give back exactly these packets.
+    const whole = unionAll(
+      universe,
+      own.flatMap((g) => atRole(ingress ? g.peers : every, ingress ? every : g.peers, grantServices(g)) ?? []),
+    );
+    const missing = whole.minus(packets).witness();
+    if (missing) {
+      const member = endText(ingress ? missing.destination : missing.source);
+      const why = `a ${target} allow-list applies to every member of role "${role.name}" alike, and this would permit ${ingress ? 'traffic to' : 'traffic from'} only part of them (not ${member})`;
+      diagnostics.push(error('PAL6002', at.span, target, at.name, why));
+      return;
     }
     for (const g of own) {
       const key = `${rule?.name}|${g.protocols.join(';')}|${g.ports.join(';')}|${setKey(g.peers)}`;
@@ -157,21 +152,15 @@ export function roleGrants(
   };
 
   let denied = universe.empty();
-  let deniedUniform = true;
-  let matchedUniform = true;
   const matched: PacketSet[] = [];
   // Only the rules whose role side meets the role can match packets at it.
   const index = RoleIndex.of(ir);
   for (const rule of ingress ? index.to(role) : index.from(role)) {
     const cube = atRole(rule.source.addresses, rule.destination.addresses, rule.services);
     if (!cube) continue;
-    const uniform = coversRole(rule.source.addresses, rule.destination.addresses);
     matched.push(cube);
-    matchedUniform &&= uniform;
-    if (rule.action === 'deny') {
-      denied = denied.union(cube);
-      deniedUniform &&= uniform;
-    } else grant(rule, cube.minus(denied), rule, uniform && deniedUniform);
+    if (rule.action === 'deny') denied = denied.union(cube);
+    else grant(rule, cube.minus(denied), rule);
   }
 
   // Packets no rule matches: permitted where every default that applies permits them (the
@@ -184,9 +173,7 @@ export function roleGrants(
       const roles = allRoleAddresses(ir);
       permitted = permitted.minus(ingress ? universe.product(roles, self, anyService) : universe.product(self, roles, anyService));
     }
-    // Everything subtracted above has the whole role on its role side, so this is uniform when
-    // every rule's cube is.
-    grant(undefined, permitted, { span: own.span ?? role.span, name: `default ${direction} allow` }, matchedUniform);
+    grant(undefined, permitted, { span: own.span ?? role.span, name: `default ${direction} allow` });
   }
   return { grants, diagnostics };
 }

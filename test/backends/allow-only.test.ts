@@ -91,6 +91,18 @@ ssh allow any -> cp tcp/22
     expect(data(diagnostics)).toEqual([{ code: 'PAL6002', line: 3, column: 1 }]);
   });
 
+  it('refuses, never widens, ICMP types partly denied under a default allow (found by the property below)', () => {
+    // The products of what the default permits here, read as per-role grants, would allow every
+    // ICMP type to 0.0.0.0/0; the rule denies types 1-255. The whole-role check catches it.
+    const r = ir(`role vpc
+service dns = icmp/1-11,11-255
+default egress allow
+deny any -> any dns
+`);
+    const { grants, diagnostics } = roleGrants(r, role(r), 'egress', 'test');
+    expect([grants, data(diagnostics)]).toEqual([[], [{ code: 'PAL6002', line: 3, column: 1 }]]);
+  });
+
   it('grants egress by destination', () => {
     const r = ir(`role w = 10.0.2.0/24
 default egress deny
