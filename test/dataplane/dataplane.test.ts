@@ -21,11 +21,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explain, parsePacket } from '../../src/analysis/explain.js';
 import { analyze, compile, type RulesetInput } from '../../src/compile.js';
-import { CommandLine, formatDiagnostic, hasErrors, type Diagnostic } from '../../src/diagnostics/index.js';
+import { CommandLine } from '../../src/diagnostics/index.js';
 import type { Assignment, Ruleset } from '../../src/ir/index.js';
-import { findTool, readSource, requireTools, run, waitFor } from './netns.js';
+import { findTool, LISTENER, noErrors, predict, PROBE, readSource, requireTools, run, waitFor, type ProbeResult } from './netns.js';
 
 const RULESET = fileURLToPath(new URL('../../rulesets/talos-aws.pal', import.meta.url));
 const ADMIN_CIDRS = '192.0.2.0/24';
@@ -68,78 +67,7 @@ function rulesetInput(): RulesetInput {
   return { entry: RULESET, read: readSource, set: [set] };
 }
 
-function noErrors(what: string, diagnostics: readonly Diagnostic[]): void {
-  if (hasErrors(diagnostics)) {
-    throw new Error(`${what} failed:\n${diagnostics.map((d) => formatDiagnostic(d)).join('\n')}`);
-  }
-}
-
-interface Prediction {
-  readonly permitted: boolean;
-  readonly by: string;
-}
-
-/** `palisade explain rulesets/talos-aws.pal tcp SRC 10.0.1.10 PORT --set …`, in process. */
-function predict(ir: Ruleset, source: string, port: number): Prediction {
-  const argv = ['explain', RULESET, 'tcp', source, SERVER, String(port)];
-  const line = new CommandLine(argv);
-  const arg = (i: number) => ({ text: argv[i]!, span: line.span(i) });
-  const parsed = parsePacket(ir, { protocol: arg(2), source: arg(3), destination: arg(4), port: arg(5) });
-  if (!parsed.packet) noErrors(`explain tcp ${source} ${SERVER} ${port}`, parsed.diagnostics);
-  const { verdict } = explain(ir, parsed.packet!);
-  return {
-    permitted: verdict.permitted,
-    by: verdict.by === 'rule' ? verdict.rule.name : `defaults (${verdict.defaults.map((d) => `${d.direction} ${d.policy.action}`).join(', ')})`,
-  };
-}
-
 // --- processes inside the namespaces --------------------------------------------------------
-
-/** Listens on every port given as an argument, prints `ready`, exits when stdin closes. */
-const LISTENER = `
-const net = require('node:net');
-const ports = process.argv.slice(1).map(Number);
-let pending = ports.length;
-for (const port of ports) {
-  const server = net.createServer((socket) => { socket.on('error', () => {}); socket.end(); });
-  server.on('error', (e) => { process.stderr.write('listen ' + port + ': ' + e.message + '\\n'); process.exit(3); });
-  server.listen({ host: '0.0.0.0', port }, () => { if (--pending === 0) process.stdout.write('ready\\n'); });
-}
-process.stdin.on('end', () => process.exit(0));
-process.stdin.on('error', () => process.exit(0));
-process.stdin.resume();
-process.on('SIGTERM', () => process.exit(0));
-`;
-
-/** Connects to every probe in parallel and prints one JSON array of outcomes. */
-const PROBE = `
-import net from 'node:net';
-const { host, timeoutMs, probes } = JSON.parse(process.argv[2]);
-const results = await Promise.all(probes.map((p) => new Promise((resolve) => {
-  const started = Date.now();
-  let done = false;
-  const socket = net.connect({ host, port: p.port, localAddress: p.source });
-  const finish = (outcome, detail) => {
-    if (done) return;
-    done = true;
-    clearTimeout(timer);
-    socket.destroy();
-    resolve({ source: p.source, port: p.port, outcome, detail, ms: Date.now() - started });
-  };
-  const timer = setTimeout(() => finish('timeout'), timeoutMs);
-  socket.once('connect', () => finish('connected'));
-  socket.once('error', (e) => finish('error', e.code ?? e.message));
-})));
-process.stdout.write(JSON.stringify(results));
-`;
-
-interface ProbeResult {
-  readonly source: string;
-  readonly port: number;
-  readonly outcome: 'connected' | 'timeout' | 'error';
-  readonly detail?: string;
-  readonly ms: number;
-}
 
 // --- the test -------------------------------------------------------------------------------
 
@@ -286,7 +214,7 @@ describe('dataplane: talos-aws controlplane.nft in a network namespace', () => {
     const started = Date.now();
     const results = probeAll();
     const rows = results.map((r) => {
-      const predicted = predict(ir, r.source, r.port);
+      const predicted = predict(ir, RULESET, r.source, SERVER, r.port);
       const label = SOURCES.find((s) => s.address === r.source)?.label ?? '?';
       return { ...r, label, predicted };
     });

@@ -1,10 +1,14 @@
 /**
  * What the dataplane tests share: finding `ip` and `nft`, running commands with a clear error,
- * waiting for a condition, and reading a ruleset from disk.
+ * waiting for a condition, reading a ruleset from disk, `explain`'s prediction for a connection,
+ * and the listener and prober scripts run inside the namespaces.
  */
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { explain, parsePacket } from '../../src/analysis/explain.js';
+import { CommandLine, formatDiagnostic, hasErrors, type Diagnostic } from '../../src/diagnostics/index.js';
+import type { Ruleset } from '../../src/ir/index.js';
 import type { ReadResult } from '../../src/parser/load.js';
 
 const READY_TIMEOUT_MS = 10_000;
@@ -76,4 +80,78 @@ export function readSource(file: string): ReadResult {
   } catch (e) {
     return { error: (e as Error).message };
   }
+}
+
+// --- predictions and the processes inside the namespaces ------------------------------------
+
+/** Throws with the formatted diagnostics when a step of the test setup has errors. */
+export function noErrors(what: string, diagnostics: readonly Diagnostic[]): void {
+  if (hasErrors(diagnostics)) {
+    throw new Error(`${what} failed:\n${diagnostics.map((d) => formatDiagnostic(d)).join('\n')}`);
+  }
+}
+
+export interface Prediction {
+  readonly permitted: boolean;
+  readonly by: string;
+}
+
+/** `palisade explain RULESET tcp SOURCE SERVER PORT`, in process: what the ruleset says of one connection. */
+export function predict(ir: Ruleset, ruleset: string, source: string, server: string, port: number): Prediction {
+  const argv = ['explain', ruleset, 'tcp', source, server, String(port)];
+  const line = new CommandLine(argv);
+  const arg = (i: number) => ({ text: argv[i]!, span: line.span(i) });
+  const parsed = parsePacket(ir, { protocol: arg(2), source: arg(3), destination: arg(4), port: arg(5) });
+  if (!parsed.packet) noErrors(`explain tcp ${source} ${server} ${port}`, parsed.diagnostics);
+  const { verdict } = explain(ir, parsed.packet!);
+  return {
+    permitted: verdict.permitted,
+    by: verdict.by === 'rule' ? verdict.rule.name : `defaults (${verdict.defaults.map((d) => `${d.direction} ${d.policy.action}`).join(', ')})`,
+  };
+}
+
+/** Listens on every port given as an argument, prints `ready`, exits when stdin closes. */
+export const LISTENER = `
+const net = require('node:net');
+const ports = process.argv.slice(1).map(Number);
+let pending = ports.length;
+for (const port of ports) {
+  const server = net.createServer((socket) => { socket.on('error', () => {}); socket.end(); });
+  server.on('error', (e) => { process.stderr.write('listen ' + port + ': ' + e.message + '\\n'); process.exit(3); });
+  server.listen({ host: '0.0.0.0', port }, () => { if (--pending === 0) process.stdout.write('ready\\n'); });
+}
+process.stdin.on('end', () => process.exit(0));
+process.stdin.on('error', () => process.exit(0));
+process.stdin.resume();
+process.on('SIGTERM', () => process.exit(0));
+`;
+
+/** Connects to every probe in parallel and prints one JSON array of outcomes. */
+export const PROBE = `
+import net from 'node:net';
+const { host, timeoutMs, probes } = JSON.parse(process.argv[2]);
+const results = await Promise.all(probes.map((p) => new Promise((resolve) => {
+  const started = Date.now();
+  let done = false;
+  const socket = net.connect({ host, port: p.port, localAddress: p.source });
+  const finish = (outcome, detail) => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    socket.destroy();
+    resolve({ source: p.source, port: p.port, outcome, detail, ms: Date.now() - started });
+  };
+  const timer = setTimeout(() => finish('timeout'), timeoutMs);
+  socket.once('connect', () => finish('connected'));
+  socket.once('error', (e) => finish('error', e.code ?? e.message));
+})));
+process.stdout.write(JSON.stringify(results));
+`;
+
+export interface ProbeResult {
+  readonly source: string;
+  readonly port: number;
+  readonly outcome: 'connected' | 'timeout' | 'error';
+  readonly detail?: string;
+  readonly ms: number;
 }
