@@ -4,7 +4,7 @@
  * Only the segments and cells the region touches are visited; inside a cell it is a walk down
  * the cell's rules, taking each rule's sources off what is left.
  */
-import { intersectSets, isEmptySet, subtractSets, type AddressSet } from '../ir/index.js';
+import { intersectSets, isEmptySet, subtractSets, type Action, type AddressSet } from '../ir/index.js';
 import type { GateAnalysis, PolicyAnalysis } from './gates.js';
 import type { Origin } from './policy.js';
 import { pushDst, pushPort, pushProto, type DstPiece, type Kind, type PortPiece, type ProtoPiece } from './sets.js';
@@ -27,9 +27,14 @@ export function splitByDecider(pa: PolicyAnalysis, region: PacketSet, verdict: '
   for (const gate of pa.gates) {
     if (remaining.isEmpty()) break;
     const inScope = gate.gate.scope.kind === 'all' ? remaining : remaining.intersect(gate.scope());
-    const mine = verdict === 'allow' ? inScope : inScope.minus(gate.acl());
-    if (mine.isEmpty()) continue;
-    out.push(...splitGate(gate, mine));
+    if (inScope.isEmpty()) continue;
+    // Allowed: the whole region passes this gate, split by the rules that pass it. Denied: the
+    // parts this gate's rules (or fallback) deny, found by the same walk, so the gate's whole
+    // permitted set is never built for a small region; what the gate allows goes on.
+    const parts = splitGate(gate, inScope).filter((p) => verdict === 'allow' || p.action === 'deny');
+    if (parts.length === 0) continue;
+    out.push(...parts.map(({ origin, gate: name, region: r }) => ({ origin, gate: name, region: r })));
+    const mine = verdict === 'allow' ? inScope : parts.reduce((acc, p) => acc.union(p.region), parts[0]!.region);
     remaining = remaining.minus(mine);
   }
   return out;
@@ -47,7 +52,7 @@ interface Tuple {
   readonly src: AddressSet;
 }
 
-function splitGate(gate: GateAnalysis, region: PacketSet): Decided[] {
+function splitGate(gate: GateAnalysis, region: PacketSet): (Decided & { readonly action: Action })[] {
   const rules = gate.gate.rules;
   const buckets = new Map<number, Tuple[]>();
   const add = (i: number, t: Tuple): void => {
@@ -89,6 +94,7 @@ function splitGate(gate: GateAnalysis, region: PacketSet): Decided[] {
     .sort((x, y) => (x[0] === -1 ? 1 : y[0] === -1 ? -1 : x[0] - y[0]))
     .map(([i, tuples]) => ({
       origin: i === -1 ? gate.gate.fallbackOrigin : rules[i]!.origin,
+      action: i === -1 ? gate.gate.fallback : rules[i]!.action,
       gate: gate.gate.name,
       region: fromTuples(gate.universe, tuples),
     }));
