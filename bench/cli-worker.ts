@@ -4,8 +4,8 @@
  * uses): `node cli-worker.mjs OP ARGS...`. Prints one JSON line in worker.ts's shape: the whole
  * command's time, the process's peak RSS, a compile's refusal, a diff's verdict.
  *
- * OP is one of: diff-cli FILE FILE2 (`--format json`) | lint-cli FILE | compile TARGET FILE OUT |
- * equivalent OPERAND FILE (`palisade diff`).
+ * OP is one of: diff-cli FILE FILE2 (`--format json`) | lint-cli FILE | compile TARGET FILE OUT
+ * [K=V...] (each K=V passed as `--set K=V`) | equivalent OPERAND FILE (`palisade diff`).
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -41,7 +41,8 @@ switch (op) {
     await main(['lint', arg(0)], capture);
     break;
   case 'compile': {
-    const code = await main(['compile', arg(1), '--target', arg(0), '--out', arg(2)], capture);
+    const sets = args.slice(3).flatMap((kv) => ['--set', kv]);
+    const code = await main(['compile', arg(1), '--target', arg(0), '--out', arg(2), ...sets], capture);
     if (code === 2) refused[arg(0)] = firstError(errText);
     else if (code !== 0) throw new Error(`compile exited ${code}: ${errText}`);
     break;

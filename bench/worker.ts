@@ -3,7 +3,8 @@
  * time of each phase, the whole operation's time, the process's peak RSS and, for a compile that
  * the target refuses, the first positioned error (a refusal is a result, not a crash).
  *
- * OP is one of: permitted FILE | diff FILE FILE2 | lint FILE | compile-all FILE OUT. The command-line
+ * OP is one of: permitted FILE | diff FILE FILE2 | lint FILE | compile-all FILE OUT [K=V...] (as
+ * `--set K=V`: target options, bench/accepting.ts). The command-line
  * rows (a compile to one target, `palisade diff`, `palisade lint`) run the real bundle instead:
  * cli-worker.ts.
  */
@@ -14,7 +15,8 @@ import { diffPolicies, jsonDifferences, lint, PacketUniverse, permittedSet, rule
 import { backends, getBackend, type TargetId } from '../src/backends/index.js';
 import { resolveOptions, targetBlock } from '../src/backends/options.js';
 import { analyze } from '../src/compile.js';
-import { formatDiagnostic, hasErrors, type Diagnostic } from '../src/diagnostics/index.js';
+import { formatDiagnostic, hasErrors, SourceFile, type Diagnostic } from '../src/diagnostics/index.js';
+import type { Assignment } from '../src/ir/index.js';
 
 const [op, ...args] = process.argv.slice(2) as [string, ...string[]];
 const arg = (i: number): string => {
@@ -34,6 +36,13 @@ const lap = (name: string): void => {
 };
 /** The first error of a refused compile: `file:line:col: error: ... [PALnnnn]`. */
 const firstError = (text: string): string => text.split('\n').find((l) => l.includes(': error: ')) ?? text.split('\n')[0] ?? '';
+
+/** `K=V` as a `--set` assignment (its spans point into the text itself). */
+function assignment(text: string): Assignment {
+  const source = new SourceFile('<bench --set>', text);
+  const eq = text.indexOf('=');
+  return { key: text.slice(0, eq), keySpan: source.span(0, eq), value: text.slice(eq + 1), valueSpan: source.span(eq + 1, text.length) };
+}
 
 switch (op) {
   case 'permitted': {
@@ -61,7 +70,7 @@ switch (op) {
   }
   case 'compile-all': {
     // One process, one read of the ruleset, then every registered target's check and emit.
-    const analyzed = analyze({ entry: arg(0), read });
+    const analyzed = analyze({ entry: arg(0), read, set: args.slice(2).map(assignment) });
     lap('read');
     if (!analyzed.ir) throw new Error(`the ruleset does not compile: ${analyzed.diagnostics.map((d) => formatDiagnostic(d)).join('\n')}`);
     for (const id of Object.keys(backends) as TargetId[]) {
