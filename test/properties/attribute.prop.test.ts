@@ -1,0 +1,95 @@
+/**
+ * Attribution (src/analysis/attribute.ts), which `diff`'s text output uses to say which rule
+ * decides each changed packet ("+ allow ...", "was denied by ..."): on random rulesets
+ * (./model.ts), the permitted set split by deciding rule, and the denied set likewise, are
+ * partitions (disjoint parts whose union is the whole), and every random packet lies in exactly
+ * one part, named after the rule (or default) that explain says decides it.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PacketUniverse, rulesetPolicy, type PacketSet } from '../../src/analysis/index.js';
+import { splitByDecider, type Decided } from '../../src/analysis/attribute.js';
+import { PolicyAnalysis } from '../../src/analysis/gates.js';
+import { analyze } from '../../src/compile.js';
+import { evaluate, type Packet, type PacketEnd, type Ruleset } from '../../src/ir/index.js';
+import { buildPacket, candidates, modelArb, predictNeverMatches, printModel, rawPacketArb, type End, type Pkt } from './model.js';
+
+const SCALE = Number(process.env['PALISADE_PROP_SCALE'] ?? 1);
+const RUNS = Math.max(10, Math.round(200 * SCALE));
+
+const toEnd = (e: End): PacketEnd => (e.kind === 'role' ? { kind: 'role', role: e.role } : { kind: 'address', family: e.fam, value: e.value });
+function toPacket(p: Pkt): Packet {
+  const base = { source: toEnd(p.src), destination: toEnd(p.dst), protocol: p.proto };
+  return p.port === undefined ? base : { ...base, port: p.port };
+}
+
+/** The origin label of the rule or default that decides `p`, by explain (src/ir/evaluate.ts). */
+function decidingLabel(ir: Ruleset, p: Packet): string {
+  const v = evaluate(ir, p);
+  if (v.by === 'rule') return v.rule.name;
+  const applied = new Set(v.defaults.map((d) => d.direction));
+  if (applied.size === 0) return 'outside the policy';
+  // The policy lists denying defaults first, ingress before egress (src/analysis/policy.ts).
+  for (const action of ['deny', 'allow'] as const) {
+    for (const direction of ['ingress', 'egress'] as const) {
+      if (applied.has(direction) && ir.defaults[direction].action === action) return `default ${direction} ${action}`;
+    }
+  }
+  throw new Error('a default applied but none matched');
+}
+
+/** The parts are disjoint and their union is `whole`. */
+function expectPartition(parts: readonly Decided[], whole: PacketSet, context: string): void {
+  let union = whole.universe.empty();
+  for (const part of parts) {
+    expect(part.region.isEmpty(), context).toBe(false);
+    expect(union.intersect(part.region).isEmpty(), `${context}\noverlapping part ${part.origin.label}`).toBe(true);
+    union = union.union(part.region);
+  }
+  expect(union.equals(whole), context).toBe(true);
+}
+
+describe('diff attribution: the deciding rule of every packet', () => {
+  it('splits the permitted and the denied set exactly as explain decides', () => {
+    const stats = { rulesets: 0, packets: 0, allowParts: 0, denyParts: 0, byRule: 0, byDefault: 0 };
+    fc.assert(
+      fc.property(modelArb, fc.array(rawPacketArb, { minLength: 16, maxLength: 16 }), (m, raws) => {
+        const { files } = printModel(m, predictNeverMatches(m));
+        const text = Object.entries(files).map(([name, t]) => `--- ${name}\n${t}`).join('');
+        const analyzed = analyze({ entry: 'main.pal', read: (p) => (Object.hasOwn(files, p) ? { text: files[p]! } : { error: 'no such file' }) });
+        expect(analyzed.ir, text).toBeDefined();
+        const ir = analyzed.ir!;
+        const policy = rulesetPolicy(ir, 'main.pal');
+        const pa = new PolicyAnalysis(new PacketUniverse(policy.opaqueRoles), policy);
+        const permitted = pa.permitted();
+        const denied = permitted.complement();
+        const allowParts = splitByDecider(pa, permitted, 'allow');
+        const denyParts = splitByDecider(pa, denied, 'deny');
+        expectPartition(allowParts, permitted, `allowed parts\n${text}`);
+        expectPartition(denyParts, denied, `denied parts\n${text}`);
+        stats.rulesets++;
+        stats.allowParts += allowParts.length;
+        stats.denyParts += denyParts.length;
+        const c = candidates(m);
+        for (const raw of raws) {
+          const p = toPacket(buildPacket(c, raw).pkt);
+          const parts = permitted.has(p) ? allowParts : denyParts;
+          const holding = parts.filter((part) => part.region.has(p));
+          const where = `${text}\npacket ${JSON.stringify(p, (_, x: unknown) => (typeof x === 'bigint' ? x.toString() : x))}`;
+          expect(holding.length, where).toBe(1);
+          const want = decidingLabel(ir, p);
+          expect(holding[0]!.origin.label, where).toBe(want);
+          stats.packets++;
+          if (want.startsWith('default ') || want === 'outside the policy') stats.byDefault++;
+          else stats.byRule++;
+        }
+      }),
+      { numRuns: RUNS },
+    );
+    console.log(`attribution = explain: ${JSON.stringify(stats)}`);
+    expect(stats.rulesets).toBe(RUNS);
+    expect(stats.byRule).toBeGreaterThan(RUNS);
+    expect(stats.byDefault).toBeGreaterThan(RUNS);
+    expect(stats.denyParts).toBeGreaterThan(RUNS);
+  }, 120_000);
+});
