@@ -26,7 +26,8 @@ const noTerms: readonly A.AddressTerm[] = Object.freeze([]);
 /** Thrown out of the parse by an action that found an error (caught in statementsOf). */
 class Refused extends Error {}
 
-const end = (token: IToken): number => (token.endOffset ?? token.startOffset) + 1;
+/** Where a token ends (exclusive). Tokens come from offsetLexer, with no end offset of their own. */
+const end = (token: IToken): number => token.startOffset + token.image.length;
 
 export class DirectParser extends EmbeddedActionsParser {
   /** The file whose tokens are being parsed (spans point into it). */

@@ -10,7 +10,7 @@ import type { FileCstNode } from './cst.js';
 import { directParser } from './direct.js';
 import { palParser } from './grammar.js';
 import { toAst } from './to-ast.js';
-import { palLexer } from './tokens.js';
+import { offsetLexer, palLexer } from './tokens.js';
 
 export type * from './ast.js';
 
@@ -38,7 +38,7 @@ export function parse(source: SourceFile, options: ParseOptions = {}): ParseResu
     const streamed = parseInChunks(source, new TokenWindow(source.text, piece), size);
     if (streamed) return { program: { source, statements: streamed }, diagnostics: [] };
   }
-  const lexed = palLexer().tokenize(source.text);
+  const lexed = offsetLexer().tokenize(source.text);
   if (lexed.errors.length === 0) {
     const tokens = lexed.tokens;
     const statements =
@@ -47,7 +47,7 @@ export function parse(source: SourceFile, options: ParseOptions = {}): ParseResu
         : directParser().statementsOf(source, tokens);
     if (statements) return { program: { source, statements }, diagnostics: [] };
   }
-  return parseWithRecovery(source, lexed);
+  return parseWithRecovery(source);
 }
 
 /**
@@ -132,7 +132,7 @@ class TokenWindow {
   #lexPiece(text: string): void {
     const newline = text.indexOf('\n', this.#lexed + this.piece);
     const end = newline < 0 ? text.length : newline + 1;
-    const lexed = palLexer().tokenize(text.slice(this.#lexed, end));
+    const lexed = offsetLexer().tokenize(text.slice(this.#lexed, end));
     if (lexed.errors.length > 0) {
       this.failed = true;
       this.#lexed = text.length;
@@ -141,7 +141,6 @@ class TokenWindow {
     // Offsets into the whole text (spans use offsets only; lines come from SourceFile).
     for (const t of lexed.tokens) {
       t.startOffset += this.#lexed;
-      t.endOffset = (t.endOffset ?? t.startOffset) + this.#lexed;
       this.#tokens.push(t);
     }
     this.#lexed = end;
@@ -163,7 +162,10 @@ const CLOSERS = new Set(['RBrace', 'RBracket', 'RParen']);
 function parseInChunks(source: SourceFile, tokens: TokenWindow, size: number): Statement[] | undefined {
   const statements: Statement[] = [];
   const text = source.text;
-  const newlineBefore = (i: number): boolean => text.slice(tokens.at(i - 1)!.endOffset! + 1, tokens.at(i)!.startOffset).includes('\n');
+  const newlineBefore = (i: number): boolean => {
+    const previous = tokens.at(i - 1)!;
+    return text.slice(previous.startOffset + previous.image.length, tokens.at(i)!.startOffset).includes('\n');
+  };
   const startsLine = (i: number): boolean => i === 0 || newlineBefore(i);
   const canStart = (i: number): boolean => {
     const name = tokens.at(i)!.tokenType.name;

@@ -12,7 +12,7 @@ import { SourceFile } from '../../src/diagnostics/index.js';
 import { directParser, DirectParser } from '../../src/parser/direct.js';
 import { PalParser } from '../../src/parser/grammar.js';
 import { parse, parseWithRecovery } from '../../src/parser/index.js';
-import { palLexer } from '../../src/parser/tokens.js';
+import { offsetLexer, palLexer } from '../../src/parser/tokens.js';
 import { generateRuleset } from '../../bench/generate.js';
 
 /** A node as plain data: every span as `start-end`, the source file left out. */
@@ -26,9 +26,9 @@ function plain(value: unknown): unknown {
 /** Checks the agreement on one text; says whether the direct parser accepted it. */
 function agree(text: string): boolean {
   const source = new SourceFile('f.pal', text);
-  const lexed = palLexer().tokenize(text);
+  const lexed = offsetLexer().tokenize(text);
   const direct = lexed.errors.length === 0 ? directParser().statementsOf(source, lexed.tokens) : undefined;
-  const recovered = parseWithRecovery(source, lexed);
+  const recovered = parseWithRecovery(source, palLexer().tokenize(text));
   if (direct === undefined) {
     expect(recovered.diagnostics.length, JSON.stringify(text)).toBeGreaterThan(0);
     return false;
