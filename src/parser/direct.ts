@@ -315,11 +315,13 @@ export class DirectParser extends EmbeddedActionsParser {
       return terms;
     });
     return this.ACTION(() => {
+      const first = include[0]!;
       const last = (exclude ?? include)[(exclude ?? include).length - 1]!;
       return {
         include: this.#limited(include),
         exclude: exclude ? this.#limited(exclude) : noTerms,
-        span: this.#span(include[0]!.span.start, last.span.end),
+        // A list of one term shares the term's span (the same range).
+        span: first === last ? first.span : this.#span(first.span.start, last.span.end),
       };
     });
   });

@@ -89,8 +89,12 @@ export function parseWithRecovery(source: SourceFile, lexed: ILexingResult = pal
  * window of the file's tokens is alive at a time.
  */
 const CHUNK_TOKENS = 1024;
-/** Large files are lexed in pieces of about this many characters (see TokenWindow). */
-const PIECE_CHARS = 64 * 1024;
+/**
+ * Large files are lexed in pieces of about this many characters (see TokenWindow). Smaller pieces
+ * mean fewer live tokens for the young generation's collections to copy: with 16 KB instead of
+ * 64 KB, parse() took 10-15% less CPU (10k and 100k rules).
+ */
+const PIECE_CHARS = 16 * 1024;
 
 /**
  * The tokens of a file, by index, held only from the start of the chunk being parsed: either all
