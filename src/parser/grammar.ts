@@ -1,6 +1,8 @@
 /**
- * The .pal grammar as a Chevrotain CstParser (error recovery on, full location tracking).
- * Each rule's doc comment gives its production. `toAst.ts` turns the CST into the typed AST.
+ * The .pal grammar as a Chevrotain CstParser with error recovery: the parser of files that the
+ * direct parser (direct.ts, the same grammar with embedded actions) refuses, so that several
+ * errors are reported per file. Each rule's doc comment gives its production. `to-ast.ts` turns
+ * the CST into the typed AST. A change to the grammar is made in both files (a test compares them).
  */
 import { CstParser, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
 import * as T from './tokens.js';

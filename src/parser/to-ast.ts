@@ -1,5 +1,6 @@
 /**
- * CST → AST: builds the typed, positioned AST from Chevrotain's CST, checking literals
+ * CST → AST for files with errors (a valid file's AST comes from direct.ts, which agrees with
+ * this one): builds the typed, positioned AST from Chevrotain's CST, checking literals
  * (addresses, integers, strings) and the few rules the grammar leaves open (brackets around
  * rule address lists, commas between target options on one line, top-level-only statements).
  *
