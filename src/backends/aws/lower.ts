@@ -11,8 +11,8 @@
  * name and per-group rule count is checked against AWS's limits, as positioned errors.
  */
 import { error, withExtras, type Diagnostic, type Span } from '../../diagnostics/index.js';
-import { intersectSets, isEmptySet, subtractSets, type AddressSet, type Direction, type Role, type Rule, type Ruleset } from '../../ir/index.js';
-import { allRoleAddresses, grantServices, lowerOnce, roleGrants, unionAll, rulesetUniverse, type Grant } from '../allow-only.js';
+import { isEmptySet, subtractSets, type AddressSet, type Direction, type Role, type Rule, type Ruleset } from '../../ir/index.js';
+import { allRoleAddresses, grantServices, intersectLarge, lowerOnce, roleGrants, unionAll, rulesetUniverse, type Grant } from '../allow-only.js';
 import { grantEntries, missingProtocol, packetsAt, type Entry, type EntryContext } from './entries.js';
 import { nameEntries, type Described } from './names.js';
 import type { PacketSet } from '../../analysis/index.js';
@@ -48,6 +48,10 @@ function lower(ir: Ruleset, options: SgOptions, target: string): Lowered {
   const roleIndex = new Map(ir.roles.map((r, i) => [r.name, i]));
   /** Addresses (and opaque roles) in no role. */
   const outside = subtractSets(universe.everySource, allRoleAddresses(ir));
+  // Whether a role can send a protocol outside depends only on the families (and opaque roles)
+  // outside has, so one range of each stands for all of it (a product with every range of
+  // outside per role made this rules × roles).
+  const outsideSample: AddressSet = { v4: outside.v4.slice(0, 1), v6: outside.v6.slice(0, 1), opaque: outside.opaque };
   const rawGroups: { role: Role; ingress: Described[]; egress: Described[] }[] = [];
   if (ir.roles.length === 0) diagnostics.push(error('PAL6003', ir.sources[0]?.span(0, 0), target));
   for (const role of ir.roles) {
@@ -65,12 +69,12 @@ function lower(ir: Ruleset, options: SgOptions, target: string): Lowered {
         // A protocol (but ICMP/ICMPv6) no grant has decides at once when the role can send it
         // outside; only otherwise are the grants' packets to outside united and compared.
         const missing = missingProtocol(new Set(grants.flatMap((g) => g.protocols.flatMap(([lo, hi]) => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i)))));
-        const refuted = missing !== undefined && !packetsAt(ctx, outside, { any: false, entries: [{ protocol: missing }] }).isEmpty();
+        const refuted = missing !== undefined && !packetsAt(ctx, outsideSample, { any: false, entries: [{ protocol: missing }] }).isEmpty();
         const permitted = (): PacketSet =>
           unionAll(
             universe,
             grants.flatMap((g) => {
-              const peers = intersectSets(g.peers, outside);
+              const peers = intersectLarge(g.peers, outside);
               return isEmptySet(peers) ? [] : [packetsAt(ctx, peers, grantServices(g))];
             }),
           );
