@@ -14,6 +14,7 @@
  * to only some of them cannot be expressed and is reported at the rule.
  */
 import { PacketUniverse, type PacketSet } from '../analysis/index.js';
+import type { DstPiece } from '../analysis/sets.js';
 import { setKey } from '../analysis/universe.js';
 import { error, type Diagnostic, type Span } from '../diagnostics/index.js';
 import {
@@ -110,6 +111,19 @@ export interface RoleGrants {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/**
+ * A diagnostic in the words of the target that reports it: lowerings shared by several targets
+ * (aws, terraform and cloudformation; talos and talos-nft; the grants of all five) keep their
+ * findings as reports and word them once per target.
+ */
+export type Report = (target: string) => Diagnostic;
+
+/** Grants with their findings as reports: what `roleGrants` computes once per ruleset and role. */
+export interface SharedGrants {
+  readonly grants: readonly Grant[];
+  readonly reports: readonly Report[];
+}
+
 /** The universe of a ruleset's packets (its roles without addresses are opaque endpoints). */
 export function rulesetUniverse(ir: Ruleset): PacketUniverse {
   return new PacketUniverse(ir.roles.filter((r) => r.addresses === undefined).map((r) => r.name));
@@ -139,6 +153,22 @@ export function roleGrants(
   target: string,
   universe: PacketUniverse = rulesetUniverse(ir),
 ): RoleGrants {
+  const { grants, reports } = sharedRoleGrants(ir, role, direction, universe);
+  return { grants, diagnostics: reports.map((report) => report(target)) };
+}
+
+const shared = new WeakMap<Ruleset, Map<string, SharedGrants>>();
+
+/**
+ * `roleGrants` with its findings as reports, computed once per ruleset, role and direction: the
+ * grants hold no packet sets, so they do not depend on the universe (any universe of the
+ * ruleset's opaque roles gives the same), and every target asking for them shares them.
+ */
+export function sharedRoleGrants(ir: Ruleset, role: Role, direction: Direction, universe: PacketUniverse = rulesetUniverse(ir)): SharedGrants {
+  return lowerOnce(shared, ir, `${direction} ${role.name}`, () => computeRoleGrants(ir, role, direction, universe));
+}
+
+function computeRoleGrants(ir: Ruleset, role: Role, direction: Direction, universe: PacketUniverse): SharedGrants {
   const self = roleSet(role);
   const ingress = direction === 'ingress';
   const every = universe.everySource;
@@ -150,7 +180,7 @@ export function roleGrants(
   };
 
   const grants: Grant[] = [];
-  const diagnostics: Diagnostic[] = [];
+  const reports: Report[] = [];
   const seen = new Set<string>();
   /**
    * Adds the packets as grants, or reports them at `at` when they hold for only part of the role.
@@ -170,8 +200,10 @@ export function roleGrants(
     const missing = whole.minus(packets).witness();
     if (missing) {
       const member = endText(ingress ? missing.destination : missing.source);
-      const why = `a ${target} allow-list applies to every member of role "${role.name}" alike, and this would permit ${ingress ? 'traffic to' : 'traffic from'} only part of them (not ${member})`;
-      diagnostics.push(error('PAL6002', at.span, target, at.name, why));
+      reports.push((target) => {
+        const why = `a ${target} allow-list applies to every member of role "${role.name}" alike, and this would permit ${ingress ? 'traffic to' : 'traffic from'} only part of them (not ${member})`;
+        return error('PAL6002', at.span, target, at.name, why);
+      });
       return;
     }
     for (const g of own) {
@@ -191,7 +223,7 @@ export function roleGrants(
     if (!cube) continue;
     matched.push(cube);
     if (rule.action === 'deny') denied = denied.union(cube);
-    else grant(rule, cube.minus(denied), rule);
+    else grant(rule, cube.minus(nearby(denied, cube)), rule);
   }
 
   // Packets no rule matches: permitted where every default that applies permits them (the
@@ -206,7 +238,35 @@ export function roleGrants(
     }
     grant(undefined, permitted, { span: own.span ?? role.span, name: `default ${direction} allow` });
   }
-  return { grants, diagnostics };
+  return { grants, reports };
+}
+
+/**
+ * The part of `set` at the destinations of `near`: the pieces of `set` (sorted by kind and
+ * destination, canonical) that overlap one of `near`'s, found by binary search. A run of a
+ * canonical list is canonical, and `near.minus(set)` equals `near.minus(nearby(set, near))`;
+ * the subtraction then walks what is near, not every piece of `set` (a role's egress denies go
+ * to many other roles, and walking all of them for every allow was quadratic).
+ */
+export function nearby(set: PacketSet, near: PacketSet): PacketSet {
+  const pieces = set.pieces;
+  const out: DstPiece[] = [];
+  // Pieces before `taken` are taken already (a piece can meet two of near's).
+  let taken = 0;
+  for (const { kind, lo, hi } of near.pieces) {
+    // The first piece of this kind that ends at or after lo.
+    let a = taken;
+    let b = pieces.length;
+    while (a < b) {
+      const m = (a + b) >> 1;
+      const p = pieces[m]!;
+      if (p.kind < kind || (p.kind === kind && p.hi < lo)) a = m + 1;
+      else b = m;
+    }
+    for (; a < pieces.length && pieces[a]!.kind === kind && pieces[a]!.lo <= hi; a++) out.push(pieces[a]!);
+    taken = a;
+  }
+  return pieces.length === out.length ? set : set.universe.fromPieces(out);
 }
 
 const anyService: ServiceSet = { any: true, entries: [] };
