@@ -197,7 +197,9 @@ function computeRoleGrants(ir: Ruleset, role: Role, direction: Direction, univer
       universe,
       own.flatMap((g) => atRole(ingress ? g.peers : every, ingress ? every : g.peers, grantServices(g)) ?? []),
     );
-    const missing = whole.minus(packets).witness();
+    // Sets are canonical: when the two are equal (the usual case) nothing is missing, and the
+    // subtraction that finds an example runs only when they differ.
+    const missing = whole.equals(packets) ? undefined : whole.minus(packets).witness();
     if (missing) {
       const member = endText(ingress ? missing.destination : missing.source);
       reports.push((target) => {
