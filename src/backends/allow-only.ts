@@ -160,12 +160,15 @@ export function roleGrants(
 const shared = new WeakMap<Ruleset, Map<string, SharedGrants>>();
 
 /**
- * `roleGrants` with its findings as reports, computed once per ruleset, role and direction: the
- * grants hold no packet sets, so they do not depend on the universe (any universe of the
- * ruleset's opaque roles gives the same), and every target asking for them shares them.
+ * `roleGrants` with its findings as reports. A role's ingress grants are computed once per
+ * ruleset and role and kept for every target that asks (all five do); egress grants only the
+ * AWS lowering asks for, once (it is itself shared), so they are not kept. The grants hold no
+ * packet sets, so they do not depend on the universe (any universe of the ruleset's opaque
+ * roles gives the same).
  */
 export function sharedRoleGrants(ir: Ruleset, role: Role, direction: Direction, universe: PacketUniverse = rulesetUniverse(ir)): SharedGrants {
-  return lowerOnce(shared, ir, `${direction} ${role.name}`, () => computeRoleGrants(ir, role, direction, universe));
+  if (direction === 'egress') return computeRoleGrants(ir, role, direction, universe);
+  return lowerOnce(shared, ir, role.name, () => computeRoleGrants(ir, role, direction, universe));
 }
 
 function computeRoleGrants(ir: Ruleset, role: Role, direction: Direction, universe: PacketUniverse): SharedGrants {
