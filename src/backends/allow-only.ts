@@ -14,6 +14,7 @@
  * to only some of them cannot be expressed and is reported at the rule.
  */
 import { PacketUniverse, type PacketSet } from '../analysis/index.js';
+import type { DstPiece } from '../analysis/sets.js';
 import { setKey } from '../analysis/universe.js';
 import { error, type Diagnostic, type Span } from '../diagnostics/index.js';
 import {
@@ -31,7 +32,7 @@ import {
   type Ruleset,
   type ServiceSet,
 } from '../ir/index.js';
-import type { Range } from '../ir/intervals.js';
+import type { Range, Ranges } from '../ir/intervals.js';
 import { RoleIndex } from './role-index.js';
 
 /** Packets an allow-list entry admits: protocols × ports (or ICMP types) × peers. */
@@ -74,9 +75,53 @@ export function unionAll(universe: PacketUniverse, sets: readonly PacketSet[]): 
   return layer[0] ?? universe.empty();
 }
 
+/**
+ * `small ∩ large` (the same set intersectSets gives), for a set meeting one of a ruleset's large
+ * sets (every role's addresses, the addresses in no role): each range of `small` finds its first
+ * overlap in `large` by binary search, so the cost follows `small` and the overlaps, not the
+ * length of `large` (intersectSets walks both lists, which made per-rule checks rules × roles).
+ */
+export function intersectLarge(small: AddressSet, large: AddressSet): AddressSet {
+  const opaque = small.opaque.length === 0 ? small.opaque : small.opaque.filter((n) => large.opaque.includes(n));
+  return { v4: intersectRanges(small.v4, large.v4), v6: intersectRanges(small.v6, large.v6), opaque };
+}
+
+function intersectRanges<T extends number | bigint>(small: Ranges<T>, large: Ranges<T>): Ranges<T> {
+  const out: Range<T>[] = [];
+  if (small.length === 0 || large.length === 0) return out;
+  for (const [lo, hi] of small) {
+    // The first range of `large` that ends at or after lo.
+    let a = 0;
+    let b = large.length;
+    while (a < b) {
+      const m = (a + b) >> 1;
+      if (large[m]![1] < lo) a = m + 1;
+      else b = m;
+    }
+    for (let i = a; i < large.length && large[i]![0] <= hi; i++) {
+      const [llo, lhi] = large[i]!;
+      out.push([llo > lo ? llo : lo, lhi < hi ? lhi : hi]);
+    }
+  }
+  return out;
+}
+
 export interface RoleGrants {
   readonly grants: readonly Grant[];
   readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * A diagnostic in the words of the target that reports it: lowerings shared by several targets
+ * (aws, terraform and cloudformation; talos and talos-nft; the grants of all five) keep their
+ * findings as reports and word them once per target.
+ */
+export type Report = (target: string) => Diagnostic;
+
+/** Grants with their findings as reports: what `roleGrants` computes once per ruleset and role. */
+export interface SharedGrants {
+  readonly grants: readonly Grant[];
+  readonly reports: readonly Report[];
 }
 
 /** The universe of a ruleset's packets (its roles without addresses are opaque endpoints). */
@@ -108,6 +153,25 @@ export function roleGrants(
   target: string,
   universe: PacketUniverse = rulesetUniverse(ir),
 ): RoleGrants {
+  const { grants, reports } = sharedRoleGrants(ir, role, direction, universe);
+  return { grants, diagnostics: reports.map((report) => report(target)) };
+}
+
+const shared = new WeakMap<Ruleset, Map<string, SharedGrants>>();
+
+/**
+ * `roleGrants` with its findings as reports. A role's ingress grants are computed once per
+ * ruleset and role and kept for every target that asks (all five do); egress grants only the
+ * AWS lowering asks for, once (it is itself shared), so they are not kept. The grants hold no
+ * packet sets, so they do not depend on the universe (any universe of the ruleset's opaque
+ * roles gives the same).
+ */
+export function sharedRoleGrants(ir: Ruleset, role: Role, direction: Direction, universe: PacketUniverse = rulesetUniverse(ir)): SharedGrants {
+  if (direction === 'egress') return computeRoleGrants(ir, role, direction, universe);
+  return lowerOnce(shared, ir, role.name, () => computeRoleGrants(ir, role, direction, universe));
+}
+
+function computeRoleGrants(ir: Ruleset, role: Role, direction: Direction, universe: PacketUniverse): SharedGrants {
   const self = roleSet(role);
   const ingress = direction === 'ingress';
   const every = universe.everySource;
@@ -119,7 +183,7 @@ export function roleGrants(
   };
 
   const grants: Grant[] = [];
-  const diagnostics: Diagnostic[] = [];
+  const reports: Report[] = [];
   const seen = new Set<string>();
   /**
    * Adds the packets as grants, or reports them at `at` when they hold for only part of the role.
@@ -136,11 +200,15 @@ export function roleGrants(
       universe,
       own.flatMap((g) => atRole(ingress ? g.peers : every, ingress ? every : g.peers, grantServices(g)) ?? []),
     );
-    const missing = whole.minus(packets).witness();
+    // Sets are canonical: when the two are equal (the usual case) nothing is missing, and the
+    // subtraction that finds an example runs only when they differ.
+    const missing = whole.equals(packets) ? undefined : whole.minus(packets).witness();
     if (missing) {
       const member = endText(ingress ? missing.destination : missing.source);
-      const why = `a ${target} allow-list applies to every member of role "${role.name}" alike, and this would permit ${ingress ? 'traffic to' : 'traffic from'} only part of them (not ${member})`;
-      diagnostics.push(error('PAL6002', at.span, target, at.name, why));
+      reports.push((target) => {
+        const why = `a ${target} allow-list applies to every member of role "${role.name}" alike, and this would permit ${ingress ? 'traffic to' : 'traffic from'} only part of them (not ${member})`;
+        return error('PAL6002', at.span, target, at.name, why);
+      });
       return;
     }
     for (const g of own) {
@@ -160,7 +228,7 @@ export function roleGrants(
     if (!cube) continue;
     matched.push(cube);
     if (rule.action === 'deny') denied = denied.union(cube);
-    else grant(rule, cube.minus(denied), rule);
+    else grant(rule, cube.minus(nearby(denied, cube)), rule);
   }
 
   // Packets no rule matches: permitted where every default that applies permits them (the
@@ -175,7 +243,35 @@ export function roleGrants(
     }
     grant(undefined, permitted, { span: own.span ?? role.span, name: `default ${direction} allow` });
   }
-  return { grants, diagnostics };
+  return { grants, reports };
+}
+
+/**
+ * The part of `set` at the destinations of `near`: the pieces of `set` (sorted by kind and
+ * destination, canonical) that overlap one of `near`'s, found by binary search. A run of a
+ * canonical list is canonical, and `near.minus(set)` equals `near.minus(nearby(set, near))`;
+ * the subtraction then walks what is near, not every piece of `set` (a role's egress denies go
+ * to many other roles, and walking all of them for every allow was quadratic).
+ */
+export function nearby(set: PacketSet, near: PacketSet): PacketSet {
+  const pieces = set.pieces;
+  const out: DstPiece[] = [];
+  // Pieces before `taken` are taken already (a piece can meet two of near's).
+  let taken = 0;
+  for (const { kind, lo, hi } of near.pieces) {
+    // The first piece of this kind that ends at or after lo.
+    let a = taken;
+    let b = pieces.length;
+    while (a < b) {
+      const m = (a + b) >> 1;
+      const p = pieces[m]!;
+      if (p.kind < kind || (p.kind === kind && p.hi < lo)) a = m + 1;
+      else b = m;
+    }
+    for (; a < pieces.length && pieces[a]!.kind === kind && pieces[a]!.lo <= hi; a++) out.push(pieces[a]!);
+    taken = a;
+  }
+  return pieces.length === out.length ? set : set.universe.fromPieces(out);
 }
 
 const anyService: ServiceSet = { any: true, entries: [] };

@@ -10,7 +10,7 @@
  * rejects duplicates of (protocol, ports, source), the first rule keeping its description.
  */
 import type { PacketSet, PacketUniverse } from '../../analysis/index.js';
-import { error, type Diagnostic, type Span } from '../../diagnostics/index.js';
+import { error, type Span } from '../../diagnostics/index.js';
 import {
   emptySet,
   isSubsetOf,
@@ -24,7 +24,7 @@ import {
   type Role,
   type Rule,
 } from '../../ir/index.js';
-import { grantServices, roleSet, unionAll, type Grant } from '../allow-only.js';
+import { grantServices, roleSet, unionAll, type Grant, type Report } from '../allow-only.js';
 import type { SgPeer } from './model.js';
 import { ALL_SERVICES, portKeys, type PortKey } from './services.js';
 
@@ -39,7 +39,6 @@ export interface EntryContext {
   readonly roles: readonly Role[];
   readonly role: Role;
   readonly direction: Direction;
-  readonly target: string;
   /** Where the defaults' grants are reported. */
   readonly defaultSpan: Span;
   /** The position of each role in `roles`, by name. */
@@ -94,9 +93,9 @@ const peerKey = (p: SgPeer): string => (p.kind === 'group' ? `g:${p.role}` : `${
 export const entryKey = (e: PortKey & { readonly peer: SgPeer }): string =>
   `${e.protocol}|${e.fromPort ?? ''}|${e.toPort ?? ''}|${peerKey(e.peer)}`;
 
-/** The atomic rules for one role and direction, in grant order. */
-export function grantEntries(grants: readonly Grant[], ctx: EntryContext): { entries: Entry[]; diagnostics: Diagnostic[] } {
-  const diagnostics: Diagnostic[] = [];
+/** The atomic rules for one role and direction, in grant order (findings as reports: any AWS target). */
+export function grantEntries(grants: readonly Grant[], ctx: EntryContext): { entries: Entry[]; reports: Report[] } {
+  const reports: Report[] = [];
   // Per rule (in order), per source: the protocols and their port ranges.
   const perRule = new Map<
     Rule | undefined,
@@ -142,14 +141,16 @@ export function grantEntries(grants: readonly Grant[], ctx: EntryContext): { ent
         if (typeof keys === 'string') {
           if (reported.has(rule)) continue;
           reported.add(rule);
-          diagnostics.push(error('PAL6002', rule?.span ?? ctx.defaultSpan, ctx.target, rule?.name ?? `default ${ctx.direction} allow`, keys));
+          const span = rule?.span ?? ctx.defaultSpan;
+          const name = rule?.name ?? `default ${ctx.direction} allow`;
+          reports.push((target) => error('PAL6002', span, target, name, keys));
           continue;
         }
         for (const key of keys) push({ ...key, peer: source.peer, rule });
       }
     }
   }
-  return { entries, diagnostics };
+  return { entries, reports };
 }
 
 /** The first protocol but ICMP (1) and ICMPv6 (58) missing from `protocols`, if any. */

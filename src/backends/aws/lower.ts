@@ -11,8 +11,8 @@
  * name and per-group rule count is checked against AWS's limits, as positioned errors.
  */
 import { error, withExtras, type Diagnostic, type Span } from '../../diagnostics/index.js';
-import { intersectSets, isEmptySet, subtractSets, type AddressSet, type Direction, type Role, type Rule, type Ruleset } from '../../ir/index.js';
-import { allRoleAddresses, grantServices, lowerOnce, roleGrants, unionAll, rulesetUniverse, type Grant } from '../allow-only.js';
+import { isEmptySet, subtractSets, type AddressSet, type Direction, type Role, type Rule, type Ruleset } from '../../ir/index.js';
+import { allRoleAddresses, grantServices, intersectLarge, lowerOnce, sharedRoleGrants, unionAll, rulesetUniverse, type Grant, type Report } from '../allow-only.js';
 import { grantEntries, missingProtocol, packetsAt, type Entry, type EntryContext } from './entries.js';
 import { nameEntries, type Described } from './names.js';
 import type { PacketSet } from '../../analysis/index.js';
@@ -33,30 +33,49 @@ interface Lowered {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-const lowered = new WeakMap<Ruleset, Map<string, Lowered>>();
-
-/** The security groups of a ruleset (computed once per ruleset, options and target). */
-export function lowerGroups(ir: Ruleset, options: SgOptions, target: string): Lowered {
-  const key = JSON.stringify([target, options.name_prefix, options.max_rules]);
-  return lowerOnce(lowered, ir, key, () => lower(ir, options, target));
+/** A lowering for any of the AWS targets: its findings are worded per target. */
+interface Shared {
+  readonly model: SgModel;
+  readonly reports: readonly Report[];
 }
 
-function lower(ir: Ruleset, options: SgOptions, target: string): Lowered {
-  const diagnostics: Diagnostic[] = [];
+const lowered = new WeakMap<Ruleset, Map<string, Shared>>();
+
+/**
+ * The security groups of a ruleset, computed once per ruleset and options: aws, terraform and
+ * cloudformation compiled from one IR (with the same options) share one lowering.
+ */
+export function lowerGroups(ir: Ruleset, options: SgOptions, target: string): Lowered {
+  const key = JSON.stringify([options.name_prefix, options.max_rules]);
+  const shared = lowerOnce(lowered, ir, key, () => lower(ir, options));
+  return {
+    get model(): SgModel {
+      return shared.model;
+    },
+    diagnostics: shared.reports.map((report) => report(target)),
+  };
+}
+
+function lower(ir: Ruleset, options: SgOptions): Shared {
+  const reports: Report[] = [];
   const universe = rulesetUniverse(ir);
   const cidrs = new Map<string, AddressSet>();
   const roleIndex = new Map(ir.roles.map((r, i) => [r.name, i]));
   /** Addresses (and opaque roles) in no role. */
   const outside = subtractSets(universe.everySource, allRoleAddresses(ir));
+  // Whether a role can send a protocol outside depends only on the families (and opaque roles)
+  // outside has, so one range of each stands for all of it (a product with every range of
+  // outside per role made this rules × roles).
+  const outsideSample: AddressSet = { v4: outside.v4.slice(0, 1), v6: outside.v6.slice(0, 1), opaque: outside.opaque };
   const rawGroups: { role: Role; ingress: Described[]; egress: Described[] }[] = [];
-  if (ir.roles.length === 0) diagnostics.push(error('PAL6003', ir.sources[0]?.span(0, 0), target));
+  if (ir.roles.length === 0) reports.push((target) => error('PAL6003', ir.sources[0]?.span(0, 0), target));
   for (const role of ir.roles) {
     const name = `${options.name_prefix}${role.name}`;
-    if (name.toLowerCase().startsWith('sg-')) diagnostics.push(error('PAL6103', role.span, role.name, name, 'a group name cannot start with "sg-"'));
-    else if (name.length > 255 || !GROUP_NAME.test(name)) diagnostics.push(error('PAL6103', role.span, role.name, name, 'AWS allows at most 255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*'));
+    if (name.toLowerCase().startsWith('sg-')) reports.push(same(error('PAL6103', role.span, role.name, name, 'a group name cannot start with "sg-"')));
+    else if (name.length > 255 || !GROUP_NAME.test(name)) reports.push(same(error('PAL6103', role.span, role.name, name, 'AWS allows at most 255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*')));
     const side = (direction: Direction): Described[] => {
-      const ctx: EntryContext = { universe, roles: ir.roles, role, direction, target, defaultSpan: ir.defaults[direction].span ?? role.span, roleIndex, cidrs };
-      const found = roleGrants(ir, role, direction, target, universe);
+      const ctx: EntryContext = { universe, roles: ir.roles, role, direction, defaultSpan: ir.defaults[direction].span ?? role.span, roleIndex, cidrs };
+      const found = sharedRoleGrants(ir, role, direction, universe);
       let grants: readonly Grant[] = found.grants;
       let allEgress = false;
       if (direction === 'egress') {
@@ -65,25 +84,25 @@ function lower(ir: Ruleset, options: SgOptions, target: string): Lowered {
         // A protocol (but ICMP/ICMPv6) no grant has decides at once when the role can send it
         // outside; only otherwise are the grants' packets to outside united and compared.
         const missing = missingProtocol(new Set(grants.flatMap((g) => g.protocols.flatMap(([lo, hi]) => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i)))));
-        const refuted = missing !== undefined && !packetsAt(ctx, outside, { any: false, entries: [{ protocol: missing }] }).isEmpty();
+        const refuted = missing !== undefined && !packetsAt(ctx, outsideSample, { any: false, entries: [{ protocol: missing }] }).isEmpty();
         const permitted = (): PacketSet =>
           unionAll(
             universe,
             grants.flatMap((g) => {
-              const peers = intersectSets(g.peers, outside);
+              const peers = intersectLarge(g.peers, outside);
               return isEmptySet(peers) ? [] : [packetsAt(ctx, peers, grantServices(g))];
             }),
           );
         if (!refuted && packetsAt(ctx, outside).minus(permitted()).isEmpty()) {
           grants = [{ rule: undefined, protocols: [[0, 255]], ports: [], peers: universe.everySource }];
           allEgress = true;
-        } else diagnostics.push(...found.diagnostics);
-      } else diagnostics.push(...found.diagnostics);
+        } else reports.push(...found.reports);
+      } else reports.push(...found.reports);
       // The entries are exact by construction; test/properties/aws.prop.test.ts reads them back
       // and compares them with the ruleset (a check here would double the lowering's cost).
-      const { entries, diagnostics: more } = grantEntries(grants, ctx);
-      diagnostics.push(...more);
-      checkQuota(entries, role, direction, options.max_rules, diagnostics);
+      const { entries, reports: more } = grantEntries(grants, ctx);
+      reports.push(...more);
+      reports.push(...checkQuota(entries, role, direction, options.max_rules).map(same));
       return entries.map((e) => ({
         ...e,
         description: e.rule ? describe(e.rule) : allEgress ? ALL_EGRESS : `default ${direction} allow`,
@@ -96,10 +115,10 @@ function lower(ir: Ruleset, options: SgOptions, target: string): Lowered {
   const used = new Set(rawGroups.flatMap((g) => [...g.ingress, ...g.egress].flatMap((e) => (e.rule ? [e.rule] : []))));
   for (const rule of ir.rules.filter((r) => used.has(r))) {
     const text = describe(rule);
-    if (text.length > 255) diagnostics.push(error('PAL6102', rule.span, rule.name, `it has ${text.length} characters; AWS allows at most 255`));
+    if (text.length > 255) reports.push(same(error('PAL6102', rule.span, rule.name, `it has ${text.length} characters; AWS allows at most 255`)));
     const bad = [...text].find((c) => !DESCRIPTION.test(c));
     if (bad !== undefined) {
-      diagnostics.push(error('PAL6102', rule.span, rule.name, `AWS does not allow ${JSON.stringify(bad)}; allowed are letters, digits, spaces and ._-:/()#,@[]+=;{}!$*`));
+      reports.push(same(error('PAL6102', rule.span, rule.name, `AWS does not allow ${JSON.stringify(bad)}; allowed are letters, digits, spaces and ._-:/()#,@[]+=;{}!$*`)));
     }
   }
   // Naming every entry is only needed for the artifacts: a refused ruleset (check alone) skips it.
@@ -119,7 +138,7 @@ function lower(ir: Ruleset, options: SgOptions, target: string): Lowered {
         ),
       });
     },
-    diagnostics,
+    reports,
   };
 }
 
@@ -128,7 +147,13 @@ export function describe(rule: Rule): string {
   return rule.description ?? rule.name;
 }
 
-function checkQuota(entries: readonly Entry[], role: Role, direction: Direction, limit: number, diagnostics: Diagnostic[]): void {
+/** A finding that does not name the target. */
+function same(d: Diagnostic): Report {
+  return () => d;
+}
+
+function checkQuota(entries: readonly Entry[], role: Role, direction: Direction, limit: number): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
   const groups = entries.filter((e) => e.peer.kind === 'group').length;
   for (const family of ['ipv4', 'ipv6'] as const) {
     const count = groups + entries.filter((e) => e.peer.kind === family).length;
@@ -138,4 +163,5 @@ function checkQuota(entries: readonly Entry[], role: Role, direction: Direction,
       diagnostics.push(withExtras(d, { hint }));
     }
   }
+  return diagnostics;
 }

@@ -12,10 +12,10 @@
  * Each gap is attributed to the rule (or default) that decides an example packet of it.
  */
 import { packetText, type PacketSet, type PacketUniverse } from '../../analysis/index.js';
-import { error, warning, type Diagnostic, type Span } from '../../diagnostics/index.js';
+import { error, warning, type Span } from '../../diagnostics/index.js';
 import {
   evaluate,
-  intersectSets,
+  isEmptySet,
   roleOf,
   subtractSets,
   type Packet,
@@ -24,7 +24,7 @@ import {
   type Ruleset,
   type ServiceSet,
 } from '../../ir/index.js';
-import { allRoleAddresses, grantServices, roleSet, unionAll, type Grant } from '../allow-only.js';
+import { allRoleAddresses, grantServices, intersectLarge, roleSet, unionAll, type Grant, type Report } from '../allow-only.js';
 import { RoleIndex } from '../role-index.js';
 import type { TalosOptions } from './options.js';
 
@@ -37,11 +37,16 @@ export interface Culprit {
   readonly span: Span | undefined;
 }
 
-/** Reports a gap: an error, or a warning when `accepted` (the option that accepts it is named). */
-export function gap(target: string, culprit: Culprit, why: string, accepted: string | undefined): Diagnostic {
-  if (accepted !== undefined) return warning('PAL6202', culprit.span, target, culprit.rule ? `rule "${culprit.rule.name}"` : culprit.what, why, accepted);
-  if (culprit.rule) return error('PAL6002', culprit.span, target, culprit.rule.name, why);
-  return error('PAL6201', culprit.span, target, culprit.what, why);
+/**
+ * Reports a gap: an error, or a warning when `accepted` names the option (without the target's
+ * prefix, e.g. `icmp=talos`) that accepts it. Worded per target: talos and talos-nft share it.
+ */
+export function gap(culprit: Culprit, why: string, accepted: string | undefined): Report {
+  return (target) => {
+    if (accepted !== undefined) return warning('PAL6202', culprit.span, target, culprit.rule ? `rule "${culprit.rule.name}"` : culprit.what, why, `${target}.${accepted}`);
+    if (culprit.rule) return error('PAL6002', culprit.span, target, culprit.rule.name, why);
+    return error('PAL6201', culprit.span, target, culprit.what, why);
+  };
 }
 
 /**
@@ -58,13 +63,13 @@ export function culpritOf(ir: Ruleset, packet: Packet, fallback: Span | undefine
 }
 
 /** What the ruleset denies on the way out of a role, to addresses in no role. */
-export function egressGaps(ir: Ruleset, universe: PacketUniverse, target: string, options: TalosOptions): Diagnostic[] {
+export function egressGaps(ir: Ruleset, universe: PacketUniverse, options: TalosOptions): Report[] {
   const roles = allRoleAddresses(ir);
   const outside = subtractSets(universe.everySource, roles);
-  const accepted = options.egress === 'elsewhere' ? `${target}.egress=elsewhere` : undefined;
+  const accepted = options.egress === 'elsewhere' ? 'egress=elsewhere' : undefined;
   const why = (p: Packet): string =>
     `Talos filters only the traffic its nodes receive, and this denies traffic from role "${roleOf(ir.roles, p.source) ?? '?'}" to addresses in no role (e.g. ${packetText(p)})`;
-  const out: Diagnostic[] = [];
+  const out: Report[] = [];
   // The packets of earlier rules: united only when a deny needs them (in a balanced tree).
   let matched = universe.empty();
   let pending: PacketSet[] = [];
@@ -74,15 +79,18 @@ export function egressGaps(ir: Ruleset, universe: PacketUniverse, target: string
     return matched;
   };
   for (const rule of ir.rules) {
-    const cube = universe.product(intersectSets(rule.source.addresses, roles), intersectSets(rule.destination.addresses, outside), rule.services);
+    // Most rules are between roles: nothing of theirs leaves for addresses in no role.
+    const to = intersectLarge(rule.destination.addresses, outside);
+    if (isEmptySet(to)) continue;
+    const cube = universe.product(intersectLarge(rule.source.addresses, roles), to, rule.services);
     const w = rule.action === 'deny' && !cube.isEmpty() ? cube.minus(earlier()).witness() : undefined;
     pending.push(cube);
-    if (w) out.push(gap(target, { rule, what: `rule "${rule.name}"`, span: rule.span }, why(w), accepted));
+    if (w) out.push(gap({ rule, what: `rule "${rule.name}"`, span: rule.span }, why(w), accepted));
   }
   if (ir.defaults.egress.action === 'deny') {
     const w = universe.product(roles, outside, anyService).minus(earlier()).witness();
     const span = ir.defaults.egress.span ?? ir.roles[0]?.span;
-    if (w) out.push(gap(target, { what: 'default egress deny', span }, why(w), accepted));
+    if (w) out.push(gap({ what: 'default egress deny', span }, why(w), accepted));
   }
   return out;
 }
@@ -104,16 +112,15 @@ export function builtinGaps(
   permitted: PacketSet,
   builtin: { readonly icmp: PacketSet; readonly cluster: PacketSet },
   grants: readonly Grant[],
-  target: string,
   options: TalosOptions,
-): Diagnostic[] {
+): Report[] {
   const self = roleSet(role);
-  const out: Diagnostic[] = [];
-  const accepted = options.icmp === 'talos' ? `${target}.icmp=talos` : undefined;
+  const out: Report[] = [];
+  const accepted = options.icmp === 'talos' ? 'icmp=talos' : undefined;
   const denied = builtin.icmp.minus(permitted).witness();
   if (denied) {
     const why = `Talos always accepts ICMP (but timestamp and address-mask) and ICMPv6 from every source in block mode, up to 5 packets per second, and this denies some to role "${role.name}" (e.g. ${packetText(denied)})`;
-    out.push(gap(target, culpritOf(ir, denied, role.span, role), why, accepted));
+    out.push(gap(culpritOf(ir, denied, role.span, role), why, accepted));
   }
   const allIcmp: ServiceSet = { any: false, entries: [{ protocol: 1 }, { protocol: 58 }] };
   const dropped = permitted.intersect(universe.product(universe.everySource, self, allIcmp)).minus(builtin.icmp).witness();
@@ -123,12 +130,12 @@ export function builtinGaps(
     const culprit: Culprit = grant?.rule
       ? { rule: grant.rule, what: `rule "${grant.rule.name}"`, span: grant.rule.span }
       : { what: 'default ingress allow', span: ir.defaults.ingress.span ?? role.span };
-    out.push(gap(target, culprit, why, accepted));
+    out.push(gap(culprit, why, accepted));
   }
   const cluster = builtin.cluster.minus(permitted).witness();
   if (cluster) {
     const why = `Talos always accepts traffic from its pod and service subnets to addresses in them (and DNS to the host DNS address), and this denies some to role "${role.name}" (e.g. ${packetText(cluster)}); check the pod-subnets and service-subnets options`;
-    out.push(gap(target, culpritOf(ir, cluster, role.span, role), why, undefined));
+    out.push(gap(culpritOf(ir, cluster, role.span, role), why, undefined));
   }
   return out;
 }

@@ -7,7 +7,7 @@
 import { error, type Diagnostic, type Span } from '../../diagnostics/index.js';
 import { protocolName, setToCidrs, toCidrs, unionSets, type AddressSet, type Family, type Role, type Ruleset } from '../../ir/index.js';
 import { normalize, subtract, type Range } from '../../ir/intervals.js';
-import { grantServices, lowerOnce, roleGrants, rulesetUniverse, type Grant } from '../allow-only.js';
+import { grantServices, lowerOnce, rulesetUniverse, sharedRoleGrants, type Grant, type Report } from '../allow-only.js';
 import { builtinGaps, egressGaps, gap, grantedSet, type Culprit } from './gaps.js';
 import { builtinAccepts } from './implicit.js';
 import { PROTOCOL_NUMBERS, type TalosIngress, type TalosPatch, type TalosProtocol, type TalosRuleDoc } from './model.js';
@@ -20,15 +20,19 @@ export interface Lowered {
 
 const EXPRESSED = new Set([1, 6, 17, 58]);
 
-const lowered = new WeakMap<Ruleset, Map<string, Lowered>>();
-
-/** The patches of a ruleset (computed once per ruleset, options and target). */
-export function lowerTalos(ir: Ruleset, options: TalosOptions, target: string): Lowered {
-  const key = JSON.stringify([target, Object.entries(options).sort(([a], [b]) => (a < b ? -1 : 1))]);
-  return lowerOnce(lowered, ir, key, () => lower(ir, options, target));
+/** A lowering for either Talos target: its findings are worded per target. */
+interface Shared {
+  readonly patches: readonly TalosPatch[];
+  readonly reports: readonly Report[];
 }
 
-function lower(ir: Ruleset, options: TalosOptions, target: string): Lowered {
+const lowered = new WeakMap<Ruleset, Map<string, Shared>>();
+
+/**
+ * The patches of a ruleset, computed once per ruleset and options: talos and talos-nft compiled
+ * from one IR (with the same options) share one lowering.
+ */
+export function lowerTalos(ir: Ruleset, options: TalosOptions, target: string): Lowered {
   const diagnostics: Diagnostic[] = [];
   const optionSpan = (key: string): Span | undefined =>
     ir.targets.find((t) => t.name === target)?.options.find((o) => o.key === key)?.span ?? ir.sources[0]?.span(0, 0);
@@ -38,17 +42,22 @@ function lower(ir: Ruleset, options: TalosOptions, target: string): Lowered {
   }
   if (diagnostics.length > 0) return { patches: [], diagnostics };
   if (ir.roles.length === 0) return { patches: [], diagnostics: [error('PAL6003', ir.sources[0]?.span(0, 0), target)] };
+  const key = JSON.stringify(Object.entries(options).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const { patches, reports } = lowerOnce(lowered, ir, key, () => lower(ir, options));
+  return { patches, diagnostics: reports.map((report) => report(target)) };
+}
 
+function lower(ir: Ruleset, options: TalosOptions): Shared {
   const universe = rulesetUniverse(ir);
-  diagnostics.push(...egressGaps(ir, universe, target, options));
+  const reports: Report[] = [...egressGaps(ir, universe, options)];
   const patches = ir.roles.map((role) => {
-    const { grants, diagnostics: partial } = roleGrants(ir, role, 'ingress', target, universe);
-    diagnostics.push(...partial);
+    const { grants, reports: partial } = sharedRoleGrants(ir, role, 'ingress', universe);
+    reports.push(...partial);
     const permitted = grantedSet(universe, role, grants, grantServices);
-    diagnostics.push(...builtinGaps(ir, universe, role, permitted, builtinAccepts(universe, role.addresses ?? { v4: [], v6: [], opaque: [role.name] }, options), grants, target, options));
-    return lowerRole(ir, role, grants, options, target, diagnostics);
+    reports.push(...builtinGaps(ir, universe, role, permitted, builtinAccepts(universe, role.addresses ?? { v4: [], v6: [], opaque: [role.name] }, options), grants, options));
+    return lowerRole(ir, role, grants, options, reports);
   });
-  return { patches, diagnostics };
+  return { patches, reports };
 }
 
 interface Draft {
@@ -61,7 +70,7 @@ interface Draft {
 
 const rangesKey = (rs: readonly Range<number>[]): string => rs.map(([a, b]) => `${a}-${b}`).join(',');
 
-function lowerRole(ir: Ruleset, role: Role, grants: readonly Grant[], options: TalosOptions, target: string, diagnostics: Diagnostic[]): TalosPatch {
+function lowerRole(ir: Ruleset, role: Role, grants: readonly Grant[], options: TalosOptions, reports: Report[]): TalosPatch {
   const drafts: Draft[] = [];
   const byKey = new Map<string, Draft>();
   const unexpressed = new Map<string, { culprit: Culprit; protocols: Set<number> }>();
@@ -80,7 +89,7 @@ function lowerRole(ir: Ruleset, role: Role, grants: readonly Grant[], options: T
     if (tcpUdp.length === 0) continue;
     if (grant.peers.opaque.length > 0) {
       const why = `source role "${grant.peers.opaque[0]}" has no addresses, and Talos matches sources by subnet`;
-      diagnostics.push(gap(target, culprit, why, undefined));
+      reports.push(gap(culprit, why, undefined));
       continue;
     }
     const ports = normalize(grant.ports.length > 0 ? grant.ports : [[1, 65535] as const]);
@@ -105,7 +114,7 @@ function lowerRole(ir: Ruleset, role: Role, grants: readonly Grant[], options: T
     const names = sorted.slice(0, 3).map((p) => protocolName(p) ?? `proto/${p}`);
     const more = sorted.length > 3 ? ` and ${sorted.length - 3} more` : '';
     const why = `Talos's NetworkRuleConfig matches only TCP and UDP (ICMP is left to its built-in rules), and this permits ${names.join(', ')}${more} to role "${role.name}"`;
-    diagnostics.push(gap(target, culprit, why, options.protocols === 'tcp-udp' ? `${target}.protocols=tcp-udp` : undefined));
+    reports.push(gap(culprit, why, options.protocols === 'tcp-udp' ? 'protocols=tcp-udp' : undefined));
   }
   return {
     role: role.name,
