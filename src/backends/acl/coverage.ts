@@ -85,13 +85,20 @@ class SideIndex {
     this.#v6 = new RangeIndex(v6, v6Width, v6Below);
   }
 
+  /** Candidate lists by question set: lowering asks with the same set objects again and again. */
+  readonly #known = new WeakMap<AddressSet, Uint32Array>();
+
   /** The rules whose addresses on this side overlap `set` (and those with opaque roles), in rule order, perhaps repeated. */
   candidates(set: AddressSet): Uint32Array {
+    let list = this.#known.get(set);
+    if (list) return list;
     const found = [...this.#opaque];
     for (const [lo, hi] of set.v4) this.#v4.overlapping(lo, hi, found);
     for (const [lo, hi] of set.v6) this.#v6.overlapping(lo, hi, found);
     // A typed array sorts numerically without a comparator; `both` skips the repeats.
-    return Uint32Array.from(found).sort();
+    list = Uint32Array.from(found).sort();
+    this.#known.set(set, list);
+    return list;
   }
 }
 
@@ -211,24 +218,30 @@ export class Coverage {
 
   /** Whether the policy permits every valid packet from `source` to `destination` with `services`. */
   covers(source: AddressSet, destination: AddressSet, services: ServiceSet): boolean {
-    const wanted = this.#universe.product(source, destination, services);
-    return this.#gates.every((g) => this.#passes(g, wanted, source, destination, services));
+    let wanted: PacketSet | undefined;
+    const question = (): PacketSet => (wanted ??= this.#universe.product(source, destination, services));
+    return this.#gates.every((g) => this.#passes(g, question, source, destination, services));
   }
 
   /**
-   * Whether a gate lets every packet of `wanted` through: first match over the packets still
-   * unjudged, each rule's packets taken only within the question's addresses.
+   * Whether a gate lets every packet of the question through: first match over the packets still
+   * unjudged, each rule's packets taken only within the question's addresses. Each rule's part
+   * lies within the question, so until a rule has judged some packet the unjudged packets are
+   * the whole question: a deny that holds any packet answers "no" without building it (the
+   * usual answer: replies mostly meet a deny first).
    */
-  #passes(index: GateIndex, wanted: PacketSet, source: AddressSet, destination: AddressSet, services: ServiceSet): boolean {
+  #passes(index: GateIndex, question: () => PacketSet, source: AddressSet, destination: AddressSet, services: ServiceSet): boolean {
     const u = this.#universe;
-    let open = index.gate.scope.kind === 'all' ? wanted : wanted.intersect(this.#scope(index.gate, source, destination));
+    // undefined: nothing judged yet, every packet of the question (a gate over all packets).
+    let open = index.gate.scope.kind === 'all' ? undefined : question().intersect(this.#scope(index.gate, source, destination));
     for (const near of index.near(source, destination, services)) {
-      if (open.isEmpty()) return true;
+      if (open?.isEmpty()) return true;
       const matched = u.product(near.source, near.destination, near.services);
-      if (near.rule.action === 'deny' && !open.intersect(matched).isEmpty()) return false;
-      open = open.minus(matched);
+      if (near.rule.action === 'deny' && !(open === undefined ? matched : open.intersect(matched)).isEmpty()) return false;
+      if (open === undefined && matched.isEmpty()) continue;
+      open = (open ?? question()).minus(matched);
     }
-    return open.isEmpty() || index.gate.fallback === 'allow';
+    return index.gate.fallback === 'allow' || (open ?? question()).isEmpty();
   }
 
   /** The packets of a question a gate judges (outside its scope it lets everything through). */

@@ -120,13 +120,20 @@ export function lowerAcls(ir: Ruleset, names: Readonly<Record<Family, string>>):
       if (!list) known.set(set, (list = prefixes(set, family)));
       return list;
     };
+    // A set's addresses in this family, one object per set: the coverage index caches by it.
+    const inFamily = new Map<AddressSet, AddressSet>();
+    const restrict = (set: AddressSet): AddressSet => {
+      let part = inFamily.get(set);
+      if (!part) inFamily.set(set, (part = intersectSets(set, familyAll)));
+      return part;
+    };
     const lines: AclLine[] = [];
     for (const rule of allowing) {
       const sources = prefixesOf(rule.source);
       const destinations = prefixesOf(rule.destination);
       if (sources.length === 0 || destinations.length === 0) continue;
-      const src = intersectSets(rule.source, familyAll);
-      const dst = intersectSets(rule.destination, familyAll);
+      const src = restrict(rule.source);
+      const dst = restrict(rule.destination);
       const { specs, uncovered } = replySpecs(rule, family, src, dst, coverage);
       if (uncovered) unrepliable.add(rule);
       const block = specs.flatMap((s) => entries('allow', destinations, sources, replyMatches(s)));
