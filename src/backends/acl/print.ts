@@ -141,5 +141,6 @@ export function printConfig(header: readonly string[], acls: readonly AclPlan[],
     for (const acl of old) out.push(`no ${dialect.header[acl.family]} ${deploy.previous[acl.family]!}`);
   }
   blocks.push(out.join('\n'));
-  return `${blocks.filter((b) => b !== '').join('\n')}\n`;
+  // The final newline joined in as an empty last block: appending it would copy the whole text.
+  return [...blocks.filter((b) => b !== ''), ''].join('\n');
 }

@@ -51,8 +51,27 @@ function hasChildElements(node: XmlElement): boolean {
   return false;
 }
 
+/** Pieces per chunk: pieces are joined chunk by chunk, so none outlives its chunk. */
+const CHUNK = 8192;
+
 class Writer {
-  out = '';
+  readonly #pieces: string[] = [];
+  readonly #chunks: string[] = [];
+
+  write(piece: string): void {
+    this.#pieces.push(piece);
+    if (this.#pieces.length >= CHUNK) this.#flush();
+  }
+
+  #flush(): void {
+    this.#chunks.push(this.#pieces.join(''));
+    this.#pieces.length = 0;
+  }
+
+  text(): string {
+    this.#flush();
+    return this.#chunks.join('');
+  }
 
   /** The children of `node`, each at `level`. */
   children(node: XmlElement, level: number): void {
@@ -62,7 +81,7 @@ class Writer {
       if (key.startsWith(ATTRIBUTE) || value === undefined) continue;
       if (key === TEXT) {
         if (typeof value !== 'string') throw new Error('XML text must be text');
-        this.out += escape(value);
+        this.write(escape(value));
       } else if (Array.isArray(value)) {
         for (const item of value as readonly (XmlNode | undefined)[]) {
           if (item === undefined) continue;
@@ -78,25 +97,25 @@ class Writer {
   element(name: string, value: XmlNode, level: number): void {
     const indent = '\t'.repeat(level);
     if (typeof value === 'string') {
-      if (name.startsWith('?')) this.out += `${indent}<${name}?>\n`;
-      else this.out += `${indent}<${name}>${escape(value)}</${name}>\n`;
+      if (name.startsWith('?')) this.write(`${indent}<${name}?>\n`);
+      else this.write(`${indent}<${name}>${escape(value)}</${name}>\n`);
       return;
     }
     const attrs = attributes(value);
     if (name.startsWith('?')) {
-      this.out += `${indent}<${name}${attrs}?>\n`;
+      this.write(`${indent}<${name}${attrs}?>\n`);
       return;
     }
     if (!hasChildElements(value)) {
       // Text only (or nothing): one line.
       const text = value[TEXT];
-      this.out += `${indent}<${name}${attrs}>${typeof text === 'string' ? escape(text) : ''}</${name}>\n`;
+      this.write(`${indent}<${name}${attrs}>${typeof text === 'string' ? escape(text) : ''}</${name}>\n`);
       if (text !== undefined && typeof text !== 'string') throw new Error('XML text must be text');
       return;
     }
-    this.out += `${indent}<${name}${attrs}>\n`;
+    this.write(`${indent}<${name}${attrs}>\n`);
     this.children(value, level + 1);
-    this.out += `${indent}</${name}>\n`;
+    this.write(`${indent}</${name}>\n`);
   }
 }
 
@@ -104,5 +123,5 @@ class Writer {
 export function writeXml(root: XmlElement): string {
   const w = new Writer();
   w.children(root, 0);
-  return w.out;
+  return w.text();
 }
