@@ -73,7 +73,8 @@ class SideIndex {
   /** Rules with opaque roles on this side: kept as candidates for every question. */
   readonly #opaque: number[] = [];
 
-  constructor(sets: readonly AddressSet[]) {
+  constructor(sets: readonly AddressSet[], remember: boolean) {
+    this.#known = remember ? new WeakMap() : undefined;
     const v4: { lo: number; hi: number; rule: number }[] = [];
     const v6: { lo: bigint; hi: bigint; rule: number }[] = [];
     sets.forEach((set, rule) => {
@@ -85,19 +86,23 @@ class SideIndex {
     this.#v6 = new RangeIndex(v6, v6Width, v6Below);
   }
 
-  /** Candidate lists by question set: lowering asks with the same set objects again and again. */
-  readonly #known = new WeakMap<AddressSet, Uint32Array>();
+  /**
+   * Candidate lists by question set, when this side keeps them: a reply question's source is
+   * its rule's destination, one of a few hundred role sets asked again and again, while its
+   * destination is one of tens of thousands of source sets (kept, their lists outweigh the saving).
+   */
+  readonly #known: WeakMap<AddressSet, Uint32Array> | undefined;
 
   /** The rules whose addresses on this side overlap `set` (and those with opaque roles), in rule order, perhaps repeated. */
   candidates(set: AddressSet): Uint32Array {
-    let list = this.#known.get(set);
+    let list = this.#known?.get(set);
     if (list) return list;
     const found = [...this.#opaque];
     for (const [lo, hi] of set.v4) this.#v4.overlapping(lo, hi, found);
     for (const [lo, hi] of set.v6) this.#v6.overlapping(lo, hi, found);
     // A typed array sorts numerically without a comparator; `both` skips the repeats.
     list = Uint32Array.from(found).sort();
-    this.#known.set(set, list);
+    this.#known?.set(set, list);
     return list;
   }
 }
@@ -185,8 +190,8 @@ class GateIndex {
   readonly #destinations: SideIndex;
 
   constructor(readonly gate: Gate) {
-    this.#sources = new SideIndex(gate.rules.map((r) => r.source));
-    this.#destinations = new SideIndex(gate.rules.map((r) => r.destination));
+    this.#sources = new SideIndex(gate.rules.map((r) => r.source), true);
+    this.#destinations = new SideIndex(gate.rules.map((r) => r.destination), false);
   }
 
   /** The rules, in order, that hold some packet from `source` to `destination` with `services`. */
