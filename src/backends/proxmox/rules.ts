@@ -159,7 +159,10 @@ function inFamily(entries: readonly ServiceEntry[], family: Family): readonly Se
   return entries.every(keep) ? entries : entries.filter(keep);
 }
 
-function merge(a: readonly ServiceEntry[], b: readonly ServiceEntry[]): ServiceEntry[] {
+function merge(a: readonly ServiceEntry[], b: readonly ServiceEntry[]): readonly ServiceEntry[] {
+  // Both families keep the same list (most rules): merged with itself it is itself when it is one
+  // entry per protocol in protocol order, and staying the rule's own list keeps its fields cached.
+  if (a === b && a.every((e, i) => i === 0 || a[i - 1]!.protocol < e.protocol)) return a;
   const byProtocol = new Map<number, ServiceEntry>();
   for (const e of [...a, ...b]) byProtocol.set(e.protocol, e);
   return [...byProtocol.values()].sort((x, y) => x.protocol - y.protocol);
