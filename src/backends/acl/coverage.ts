@@ -194,21 +194,23 @@ class GateIndex {
     this.#destinations = new SideIndex(gate.rules.map((r) => r.destination), false);
   }
 
-  /** The rules, in order, that hold some packet from `source` to `destination` with `services`. */
-  near(source: AddressSet, destination: AddressSet, services: ServiceSet): Near[] {
-    const rules = this.gate.rules;
-    const list = both(this.#destinations.candidates(destination), this.#sources.candidates(source));
-    const out: Near[] = [];
-    for (const i of list) {
-      const rule = rules[i]!;
-      const common = commonServices(rule.services, services);
-      if (noServices(common)) continue;
-      const d = within(rule.destination, destination);
-      if (isEmptySet(d)) continue;
-      const s = within(rule.source, source);
-      if (!isEmptySet(s)) out.push({ rule, source: s, destination: d, services: common });
-    }
-    return out;
+  /** The rules, in order, whose addresses on both sides overlap the question's (each once). */
+  candidates(source: AddressSet, destination: AddressSet): number[] {
+    return both(this.#destinations.candidates(destination), this.#sources.candidates(source));
+  }
+
+  /**
+   * Rule `i` cut down to the question, or undefined when it holds no packet of it. Worked out
+   * one candidate at a time: first match mostly decides at the first or second.
+   */
+  near(i: number, source: AddressSet, destination: AddressSet, services: ServiceSet): Near | undefined {
+    const rule = this.gate.rules[i]!;
+    const common = commonServices(rule.services, services);
+    if (noServices(common)) return undefined;
+    const d = within(rule.destination, destination);
+    if (isEmptySet(d)) return undefined;
+    const s = within(rule.source, source);
+    return isEmptySet(s) ? undefined : { rule, source: s, destination: d, services: common };
   }
 }
 
@@ -239,8 +241,10 @@ export class Coverage {
     const u = this.#universe;
     // undefined: nothing judged yet, every packet of the question (a gate over all packets).
     let open = index.gate.scope.kind === 'all' ? undefined : question().intersect(this.#scope(index.gate, source, destination));
-    for (const near of index.near(source, destination, services)) {
+    for (const i of index.candidates(source, destination)) {
       if (open?.isEmpty()) return true;
+      const near = index.near(i, source, destination, services);
+      if (near === undefined) continue;
       const matched = u.product(near.source, near.destination, near.services);
       if (near.rule.action === 'deny' && !(open === undefined ? matched : open.intersect(matched)).isEmpty()) return false;
       if (open === undefined && matched.isEmpty()) continue;
