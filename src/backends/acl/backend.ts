@@ -9,7 +9,7 @@ import { defineBackend, type OptionValues } from '../types.js';
 import { aclCost, costReport, type AclCost } from './cost.js';
 import { dialects, type DialectId } from './dialect.js';
 import { lowerAcls, type Lowered } from './lower.js';
-import type { Acl } from './model.js';
+import type { AclPlan } from './model.js';
 import { printConfig } from './print.js';
 import { readAcls } from './read.js';
 
@@ -80,8 +80,8 @@ function lowerOnce(ir: Ruleset, names: Readonly<Record<Family, string>>): Lowere
 }
 
 /** Each ACL's cost, computed once (check() warns with it, emit() writes it). */
-const costs = new WeakMap<Acl, AclCost>();
-function costOf(acl: Acl): AclCost {
+const costs = new WeakMap<AclPlan, AclCost>();
+function costOf(acl: AclPlan): AclCost {
   let cost = costs.get(acl);
   if (!cost) costs.set(acl, (cost = aclCost(acl)));
   return cost;

@@ -5,7 +5,7 @@
  * LOU/L4OP registers; `eq` needs none). Past a budget, check() warns.
  */
 import type { Range } from '../../ir/intervals.js';
-import type { Acl } from './model.js';
+import { groupSize, type AclPlan } from './model.js';
 
 export interface AclCost {
   readonly acl: string;
@@ -27,18 +27,25 @@ export function prefixBlocks([lo, hi]: Range<number>): number {
   return n;
 }
 
-export function aclCost(acl: Acl): AclCost {
+/** The cost of an ACL: each group's matches counted once per source and destination pair. */
+export function aclCost(acl: AclPlan): AclCost {
   let entries = 0;
   let expanded = 0;
   const operators = new Set<string>();
-  for (const line of acl.lines) {
-    if (line.kind !== 'entry') continue;
-    entries++;
-    const sides = [line.sourcePorts, line.destinationPorts];
-    expanded += sides.reduce((acc, r) => acc * (r ? prefixBlocks(r) : 1), 1);
-    sides.forEach((r, i) => {
-      if (r && r[0] !== r[1]) operators.add(`${i === 0 ? 'src' : 'dst'} range ${r[0]} ${r[1]}`);
-    });
+  for (const block of acl.blocks) {
+    for (const group of block.groups) {
+      const size = groupSize(group);
+      if (size === 0) continue;
+      entries += size;
+      const pairs = group.sources.length * group.destinations.length;
+      for (const m of group.matches) {
+        const sides = [m.sourcePorts, m.destinationPorts];
+        expanded += pairs * sides.reduce((acc, r) => acc * (r ? prefixBlocks(r) : 1), 1);
+        sides.forEach((r, i) => {
+          if (r && r[0] !== r[1]) operators.add(`${i === 0 ? 'src' : 'dst'} range ${r[0]} ${r[1]}`);
+        });
+      }
+    }
   }
   return { acl: acl.name, entries, expandedEntries: expanded, l4Operators: operators.size };
 }

@@ -73,7 +73,8 @@ class SideIndex {
   /** Rules with opaque roles on this side: kept as candidates for every question. */
   readonly #opaque: number[] = [];
 
-  constructor(sets: readonly AddressSet[]) {
+  constructor(sets: readonly AddressSet[], remember: boolean) {
+    this.#known = remember ? new WeakMap() : undefined;
     const v4: { lo: number; hi: number; rule: number }[] = [];
     const v6: { lo: bigint; hi: bigint; rule: number }[] = [];
     sets.forEach((set, rule) => {
@@ -85,13 +86,24 @@ class SideIndex {
     this.#v6 = new RangeIndex(v6, v6Width, v6Below);
   }
 
+  /**
+   * Candidate lists by question set, when this side keeps them: a reply question's source is
+   * its rule's destination, one of a few hundred role sets asked again and again, while its
+   * destination is one of tens of thousands of source sets (kept, their lists outweigh the saving).
+   */
+  readonly #known: WeakMap<AddressSet, Uint32Array> | undefined;
+
   /** The rules whose addresses on this side overlap `set` (and those with opaque roles), in rule order, perhaps repeated. */
   candidates(set: AddressSet): Uint32Array {
+    let list = this.#known?.get(set);
+    if (list) return list;
     const found = [...this.#opaque];
     for (const [lo, hi] of set.v4) this.#v4.overlapping(lo, hi, found);
     for (const [lo, hi] of set.v6) this.#v6.overlapping(lo, hi, found);
     // A typed array sorts numerically without a comparator; `both` skips the repeats.
-    return Uint32Array.from(found).sort();
+    list = Uint32Array.from(found).sort();
+    this.#known?.set(set, list);
+    return list;
   }
 }
 
@@ -178,25 +190,27 @@ class GateIndex {
   readonly #destinations: SideIndex;
 
   constructor(readonly gate: Gate) {
-    this.#sources = new SideIndex(gate.rules.map((r) => r.source));
-    this.#destinations = new SideIndex(gate.rules.map((r) => r.destination));
+    this.#sources = new SideIndex(gate.rules.map((r) => r.source), true);
+    this.#destinations = new SideIndex(gate.rules.map((r) => r.destination), false);
   }
 
-  /** The rules, in order, that hold some packet from `source` to `destination` with `services`. */
-  near(source: AddressSet, destination: AddressSet, services: ServiceSet): Near[] {
-    const rules = this.gate.rules;
-    const list = both(this.#destinations.candidates(destination), this.#sources.candidates(source));
-    const out: Near[] = [];
-    for (const i of list) {
-      const rule = rules[i]!;
-      const common = commonServices(rule.services, services);
-      if (noServices(common)) continue;
-      const d = within(rule.destination, destination);
-      if (isEmptySet(d)) continue;
-      const s = within(rule.source, source);
-      if (!isEmptySet(s)) out.push({ rule, source: s, destination: d, services: common });
-    }
-    return out;
+  /** The rules, in order, whose addresses on both sides overlap the question's (each once). */
+  candidates(source: AddressSet, destination: AddressSet): number[] {
+    return both(this.#destinations.candidates(destination), this.#sources.candidates(source));
+  }
+
+  /**
+   * Rule `i` cut down to the question, or undefined when it holds no packet of it. Worked out
+   * one candidate at a time: first match mostly decides at the first or second.
+   */
+  near(i: number, source: AddressSet, destination: AddressSet, services: ServiceSet): Near | undefined {
+    const rule = this.gate.rules[i]!;
+    const common = commonServices(rule.services, services);
+    if (noServices(common)) return undefined;
+    const d = within(rule.destination, destination);
+    if (isEmptySet(d)) return undefined;
+    const s = within(rule.source, source);
+    return isEmptySet(s) ? undefined : { rule, source: s, destination: d, services: common };
   }
 }
 
@@ -211,24 +225,32 @@ export class Coverage {
 
   /** Whether the policy permits every valid packet from `source` to `destination` with `services`. */
   covers(source: AddressSet, destination: AddressSet, services: ServiceSet): boolean {
-    const wanted = this.#universe.product(source, destination, services);
-    return this.#gates.every((g) => this.#passes(g, wanted, source, destination, services));
+    let wanted: PacketSet | undefined;
+    const question = (): PacketSet => (wanted ??= this.#universe.product(source, destination, services));
+    return this.#gates.every((g) => this.#passes(g, question, source, destination, services));
   }
 
   /**
-   * Whether a gate lets every packet of `wanted` through: first match over the packets still
-   * unjudged, each rule's packets taken only within the question's addresses.
+   * Whether a gate lets every packet of the question through: first match over the packets still
+   * unjudged, each rule's packets taken only within the question's addresses. Each rule's part
+   * lies within the question, so until a rule has judged some packet the unjudged packets are
+   * the whole question: a deny that holds any packet answers "no" without building it (the
+   * usual answer: replies mostly meet a deny first).
    */
-  #passes(index: GateIndex, wanted: PacketSet, source: AddressSet, destination: AddressSet, services: ServiceSet): boolean {
+  #passes(index: GateIndex, question: () => PacketSet, source: AddressSet, destination: AddressSet, services: ServiceSet): boolean {
     const u = this.#universe;
-    let open = index.gate.scope.kind === 'all' ? wanted : wanted.intersect(this.#scope(index.gate, source, destination));
-    for (const near of index.near(source, destination, services)) {
-      if (open.isEmpty()) return true;
+    // undefined: nothing judged yet, every packet of the question (a gate over all packets).
+    let open = index.gate.scope.kind === 'all' ? undefined : question().intersect(this.#scope(index.gate, source, destination));
+    for (const i of index.candidates(source, destination)) {
+      if (open?.isEmpty()) return true;
+      const near = index.near(i, source, destination, services);
+      if (near === undefined) continue;
       const matched = u.product(near.source, near.destination, near.services);
-      if (near.rule.action === 'deny' && !open.intersect(matched).isEmpty()) return false;
-      open = open.minus(matched);
+      if (near.rule.action === 'deny' && !(open === undefined ? matched : open.intersect(matched)).isEmpty()) return false;
+      if (open === undefined && matched.isEmpty()) continue;
+      open = (open ?? question()).minus(matched);
     }
-    return open.isEmpty() || index.gate.fallback === 'allow';
+    return index.gate.fallback === 'allow' || (open ?? question()).isEmpty();
   }
 
   /** The packets of a question a gate judges (outside its scope it lets everything through). */

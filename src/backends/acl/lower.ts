@@ -3,7 +3,8 @@
  * reply entries of every allow rule (replies.ts), then the rules in order, then the defaults
  * as entries (LANGUAGE.md "Meaning" 2), then an explicit final `deny ip any any`. Each rule's
  * source x destination prefixes x services become entries (no object groups), each under a
- * remark with the rule's name and description.
+ * remark with the rule's name and description; the ACL keeps them as that product, one block
+ * per rule (model.ts `AclPlan`), and the printer writes the entries out.
  */
 import { rulesetPolicy, type AclRule } from '../../analysis/index.js';
 import {
@@ -17,7 +18,7 @@ import {
   type ServiceSet,
 } from '../../ir/index.js';
 import type { Range } from '../../ir/intervals.js';
-import { ANY, ICMP, ICMPV6, TCP, UDP, type Acl, type AclAddress, type AclEntry, type AclLine } from './model.js';
+import { ANY, ICMP, ICMPV6, TCP, UDP, groupSize, type AclAddress, type AclBlock, type AclEntryGroup, type AclMatch, type AclPlan } from './model.js';
 import { ReplyCoverage, replySpecs, type ReplySpec } from './replies.js';
 
 export const MAX_REMARK = 100;
@@ -50,7 +51,7 @@ export function remarks(text: string): string[] {
   return out;
 }
 
-type Match = Omit<AclEntry, 'kind' | 'action' | 'source' | 'destination'>;
+type Match = AclMatch;
 
 /** The protocol/port/type matches of a service set in one family. */
 function matches(services: ServiceSet, family: Family): Match[] {
@@ -72,16 +73,6 @@ function matches(services: ServiceSet, family: Family): Match[] {
 
 const fullPorts = (ports: readonly Range<number>[]): boolean => ports.length === 1 && ports[0]![0] === 0 && ports[0]![1] === 65535;
 
-function entries(action: AclEntry['action'], sources: readonly AclAddress[], destinations: readonly AclAddress[], ms: readonly Match[]): AclEntry[] {
-  const out: AclEntry[] = [];
-  for (const source of sources) {
-    for (const destination of destinations) {
-      for (const m of ms) out.push({ kind: 'entry', action, source, destination, ...m });
-    }
-  }
-  return out;
-}
-
 function replyMatches(spec: ReplySpec): Match[] {
   const base = { protocol: spec.protocol, ...(spec.established ? { established: true } : {}) };
   if (spec.icmpType !== undefined) return [{ ...base, icmpType: spec.icmpType }];
@@ -90,7 +81,7 @@ function replyMatches(spec: ReplySpec): Match[] {
 }
 
 export interface Lowered {
-  readonly acls: Acl[];
+  readonly acls: AclPlan[];
   /** Rules and defaults whose `any` replies (other protocols) cannot be written. */
   readonly unrepliable: AclRule[];
 }
@@ -110,7 +101,7 @@ export function lowerAcls(ir: Ruleset, names: Readonly<Record<Family, string>>):
   const all = policy.gates[0]!.rules;
   // Allow rules, and allowing defaults (which come after every rule); trailing denies need none.
   const allowing = openingRules(all, ir.rules.length).filter((r) => r.action === 'allow');
-  const acls: Acl[] = [];
+  const acls: AclPlan[] = [];
   for (const family of aclFamilies(ir)) {
     const familyAll = FAMILY_ALL[family];
     // A rule's prefixes in this family, computed once per address set (rules share them).
@@ -120,29 +111,39 @@ export function lowerAcls(ir: Ruleset, names: Readonly<Record<Family, string>>):
       if (!list) known.set(set, (list = prefixes(set, family)));
       return list;
     };
-    const lines: AclLine[] = [];
+    // A set's addresses in this family, one object per set: the coverage index caches by it.
+    const inFamily = new Map<AddressSet, AddressSet>();
+    const restrict = (set: AddressSet): AddressSet => {
+      let part = inFamily.get(set);
+      if (!part) inFamily.set(set, (part = intersectSets(set, familyAll)));
+      return part;
+    };
+    const blocks: AclBlock[] = [];
+    const block = (text: string, groups: AclEntryGroup[]): void => {
+      if (groups.some((g) => groupSize(g) > 0)) blocks.push({ remarks: remarks(text), groups });
+    };
     for (const rule of allowing) {
       const sources = prefixesOf(rule.source);
       const destinations = prefixesOf(rule.destination);
       if (sources.length === 0 || destinations.length === 0) continue;
-      const src = intersectSets(rule.source, familyAll);
-      const dst = intersectSets(rule.destination, familyAll);
+      const src = restrict(rule.source);
+      const dst = restrict(rule.destination);
       const { specs, uncovered } = replySpecs(rule, family, src, dst, coverage);
       if (uncovered) unrepliable.add(rule);
-      const block = specs.flatMap((s) => entries('allow', destinations, sources, replyMatches(s)));
-      if (block.length === 0) continue;
-      lines.push(...remarks(`replies to ${rule.origin.label}`).map((text) => ({ kind: 'remark' as const, text })), ...block);
+      // Replies travel back: the rule's destinations are their sources.
+      block(
+        `replies to ${rule.origin.label}`,
+        specs.map((s) => ({ action: 'allow', sources: destinations, destinations: sources, matches: replyMatches(s) })),
+      );
     }
     const opening = openingRules(all, ir.rules.length);
     opening.forEach((rule, i) => {
-      const block = entries(rule.action, prefixesOf(rule.source), prefixesOf(rule.destination), matches(rule.services, family));
-      if (block.length === 0) return;
       const description = ir.rules[i]?.description;
       const text = description ? `${rule.origin.label}: ${description}` : rule.origin.label;
-      lines.push(...remarks(text).map((t) => ({ kind: 'remark' as const, text: t })), ...block);
+      block(text, [{ action: rule.action, sources: prefixesOf(rule.source), destinations: prefixesOf(rule.destination), matches: matches(rule.services, family) }]);
     });
-    lines.push({ kind: 'remark', text: 'everything else' }, { kind: 'entry', action: 'deny', protocol: undefined, source: ANY, destination: ANY });
-    acls.push({ name: names[family], family, lines });
+    blocks.push({ remarks: ['everything else'], groups: [{ action: 'deny', sources: [ANY], destinations: [ANY], matches: [{ protocol: undefined }] }] });
+    acls.push({ name: names[family], family, blocks });
   }
   return { acls, unrepliable: [...unrepliable] };
 }

@@ -8,7 +8,7 @@
 import type { Action, Family } from '../../ir/index.js';
 import type { Range } from '../../ir/intervals.js';
 
-/** A prefix (`10.0.0.0/16`, `fd00::/64`) or every address of the ACL's family. */
+/** A prefix (`10.0.0.0/16`, `fd00::/64`: canonical, as toCidrs writes it) or every address of the ACL's family. */
 export type AclAddress = { readonly kind: 'any' } | { readonly kind: 'prefix'; readonly cidr: string };
 
 export interface AclEntry {
@@ -39,6 +39,36 @@ export interface Acl {
   readonly family: Family;
   readonly lines: readonly AclLine[];
 }
+
+/** What an entry matches besides its action and addresses. */
+export type AclMatch = Omit<AclEntry, 'kind' | 'action' | 'source' | 'destination'>;
+
+/** Entries as a product: for each source, each destination, each match, in that order. */
+export interface AclEntryGroup {
+  readonly action: Action;
+  readonly sources: readonly AclAddress[];
+  readonly destinations: readonly AclAddress[];
+  readonly matches: readonly AclMatch[];
+}
+
+/** Remarks, then the entries of each group in turn. */
+export interface AclBlock {
+  readonly remarks: readonly string[];
+  readonly groups: readonly AclEntryGroup[];
+}
+
+/**
+ * An ACL as lowering writes it: the lines of an `Acl`, kept as one block per rule (an ACL of
+ * 10k rules has some 200k entries; the blocks hold each rule's prefixes and matches once).
+ */
+export interface AclPlan {
+  readonly name: string;
+  readonly family: Family;
+  readonly blocks: readonly AclBlock[];
+}
+
+/** The entries a group writes. */
+export const groupSize = (g: AclEntryGroup): number => g.sources.length * g.destinations.length * g.matches.length;
 
 /** Where the ACLs go: SVIs, each with the ACL bound in and out. */
 export interface AclBinding {

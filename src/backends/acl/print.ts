@@ -5,10 +5,10 @@
  * drop-all window) and removes the previous version. Every word comes from a typed value; user
  * text only appears in remarks and comments, which are single-line by construction.
  */
-import { parseCidr, formatAddress, type Family } from '../../ir/index.js';
+import { formatAddress, type Family } from '../../ir/index.js';
 import type { Range } from '../../ir/intervals.js';
 import { icmpWords, icmpv6Words, protocolWords, wordFor, type Dialect } from './dialect.js';
-import { ICMP, ICMPV6, type Acl, type AclAddress, type AclEntry } from './model.js';
+import { ICMP, ICMPV6, type AclAddress, type AclEntryGroup, type AclMatch, type AclPlan } from './model.js';
 
 export interface Deployment {
   readonly interfaces: readonly string[];
@@ -16,15 +16,18 @@ export interface Deployment {
   readonly previous: Readonly<Partial<Record<Family, string>>>;
 }
 
+/**
+ * An address's words. Lowering writes canonical CIDRs (toCidrs: the network address as
+ * formatAddress prints it), so the words come from the text and the prefix length alone.
+ */
 export function address(a: AclAddress, family: Family, dialect: Dialect): string {
   if (a.kind === 'any') return 'any';
-  const { range } = parseCidr(a.cidr);
-  const bits = family === 4 ? 32n : 128n;
-  const length = Number(a.cidr.slice(a.cidr.indexOf('/') + 1));
-  if (BigInt(length) === bits) return `host ${formatAddress(family, range[0])}`;
+  const slash = a.cidr.indexOf('/');
+  const network = a.cidr.slice(0, slash);
+  const hostBits = (family === 4 ? 32 : 128) - Number(a.cidr.slice(slash + 1));
+  if (hostBits === 0) return `host ${network}`;
   if (!dialect.wildcard[family]) return a.cidr;
-  const wildcard = range[1] - range[0];
-  return `${formatAddress(family, range[0])} ${formatAddress(family, wildcard)}`;
+  return `${network} ${formatAddress(family, family === 4 ? 2 ** hostBits - 1 : (1n << BigInt(hostBits)) - 1n)}`;
 }
 
 export function ports(r: Range<number> | undefined): string[] {
@@ -54,40 +57,56 @@ function addressWords(family: Family, dialect: Dialect): AddressWords {
   };
 }
 
-export function entryWords(e: AclEntry, family: Family, dialect: Dialect, addressOf = addressWords(family, dialect)): string[] {
-  const words = [e.action === 'allow' ? 'permit' : 'deny', protocol(e.protocol, family, dialect)];
-  words.push(addressOf(e.source), ...ports(e.sourcePorts));
-  words.push(addressOf(e.destination), ...ports(e.destinationPorts));
-  if (e.icmpType !== undefined) words.push(wordFor(family === 4 ? icmpWords : icmpv6Words, e.icmpType) ?? String(e.icmpType));
-  if (e.established) words.push('established');
-  return words;
+/** A match's words around the addresses: `permit tcp`, the source ports, and what follows the destination. */
+interface MatchWords {
+  readonly head: string;
+  readonly sourcePorts: string;
+  readonly tail: string;
 }
 
-export function printAcl(acl: Acl, dialect: Dialect): string[] {
-  const out: string[] = [];
-  printAclInto(out, acl, dialect);
-  return out;
+/** Each word preceded by a space. */
+const spaced = (words: readonly string[]): string => words.map((w) => ` ${w}`).join('');
+
+function matchWords(action: AclEntryGroup['action'], m: AclMatch, family: Family, dialect: Dialect): MatchWords {
+  const tail = [...ports(m.destinationPorts)];
+  if (m.icmpType !== undefined) tail.push(wordFor(family === 4 ? icmpWords : icmpv6Words, m.icmpType) ?? String(m.icmpType));
+  if (m.established) tail.push('established');
+  return {
+    head: `${action === 'allow' ? 'permit' : 'deny'} ${protocol(m.protocol, family, dialect)}`,
+    sourcePorts: spaced(ports(m.sourcePorts)),
+    tail: spaced(tail),
+  };
 }
 
 /**
  * Appends an ACL's lines to `out` (one push per line: ACLs run to millions of lines), calling
- * `flush` whenever `out` holds a block of lines.
+ * `flush` whenever `out` holds a block of lines. Each group's match words and each address's
+ * words are made once; an entry line is one template of them.
  */
-function printAclInto(out: string[], acl: Acl, dialect: Dialect, flush = (): void => {}): void {
+function printAclInto(out: string[], acl: AclPlan, dialect: Dialect, flush = (): void => {}): void {
   out.push(`${dialect.header[acl.family]} ${acl.name}`);
   const pad = dialect.indent;
   if (dialect.counters) out.push(`${pad}${dialect.counters}`);
-  const addresses = addressWords(acl.family, dialect);
+  const addressOf = addressWords(acl.family, dialect);
   const sequence = `${pad}${dialect.sequenceWord[acl.family]}`;
   let seq = 0;
-  for (const line of acl.lines) {
-    if (line.kind === 'remark') {
-      if (dialect.numberedRemarks) out.push(`${pad}${(seq += 10)} remark ${line.text}`);
-      else out.push(`${pad}remark ${line.text}`);
-    } else {
-      out.push(`${sequence}${(seq += 10)} ${entryWords(line, acl.family, dialect, addresses).join(' ')}`);
+  for (const block of acl.blocks) {
+    if (!block.groups.some((g) => g.sources.length * g.destinations.length * g.matches.length > 0)) continue;
+    for (const text of block.remarks) {
+      if (dialect.numberedRemarks) out.push(`${pad}${(seq += 10)} remark ${text}`);
+      else out.push(`${pad}remark ${text}`);
     }
-    if (out.length >= BLOCK) flush();
+    for (const group of block.groups) {
+      const ms = group.matches.map((m) => matchWords(group.action, m, acl.family, dialect));
+      const destinations = group.destinations.map(addressOf);
+      for (const source of group.sources) {
+        const s = addressOf(source);
+        for (const d of destinations) {
+          for (const m of ms) out.push(`${sequence}${(seq += 10)} ${m.head} ${s}${m.sourcePorts} ${d}${m.tail}`);
+        }
+        if (out.length >= BLOCK) flush();
+      }
+    }
   }
   out.push('exit');
 }
@@ -95,7 +114,7 @@ function printAclInto(out: string[], acl: Acl, dialect: Dialect, flush = (): voi
 /** Lines per block: an ACL's lines are joined block by block, so no line outlives its block. */
 const BLOCK = 4096;
 
-export function printConfig(header: readonly string[], acls: readonly Acl[], dialect: Dialect, deploy: Deployment): string {
+export function printConfig(header: readonly string[], acls: readonly AclPlan[], dialect: Dialect, deploy: Deployment): string {
   const c = dialect.comment;
   const blocks: string[] = [];
   const out = header.map((h) => `${c} ${h}`);
@@ -122,5 +141,6 @@ export function printConfig(header: readonly string[], acls: readonly Acl[], dia
     for (const acl of old) out.push(`no ${dialect.header[acl.family]} ${deploy.previous[acl.family]!}`);
   }
   blocks.push(out.join('\n'));
-  return `${blocks.filter((b) => b !== '').join('\n')}\n`;
+  // The final newline joined in as an empty last block: appending it would copy the whole text.
+  return [...blocks.filter((b) => b !== ''), ''].join('\n');
 }

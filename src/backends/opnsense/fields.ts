@@ -84,6 +84,19 @@ export function mvcAlias(a: PfAlias): MvcAlias {
   };
 }
 
-export function mvcModel(model: PfModel): { rules: MvcRule[]; aliases: MvcAlias[] } {
-  return { rules: model.rules.map((r, i) => mvcRule(r, i, model.interface)), aliases: model.aliases.map(mvcAlias) };
+export interface MvcModel {
+  readonly rules: readonly MvcRule[];
+  readonly aliases: readonly MvcAlias[];
+}
+
+/** The XML and the API plan print the same records: computed once per model (never mutated). */
+const records = new WeakMap<PfModel, MvcModel>();
+
+export function mvcModel(model: PfModel): MvcModel {
+  let mvc = records.get(model);
+  if (!mvc) {
+    mvc = { rules: model.rules.map((r, i) => mvcRule(r, i, model.interface)), aliases: model.aliases.map(mvcAlias) };
+    records.set(model, mvc);
+  }
+  return mvc;
 }

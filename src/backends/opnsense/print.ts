@@ -14,7 +14,8 @@ function record(uuid: string, fields: Fields): Record<string, XmlNode> {
 
 export function printOpnsense(model: PfModel): string {
   const { rules, aliases } = mvcModel(model);
-  return `${buildXml({
+  // The writer ends the document with the root's end tag and one newline.
+  return buildXml({
     opnsense: {
       OPNsense: {
         Firewall: {
@@ -30,5 +31,5 @@ export function printOpnsense(model: PfModel): string {
         },
       },
     },
-  }).trimEnd()}\n`;
+  });
 }

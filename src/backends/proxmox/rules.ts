@@ -85,9 +85,7 @@ export function directionRules(
     const ownRanges = rangesEqual(rangesOf(mine, family), roleRanges) ? roleRanges : rangesOf(mine, family);
     const peerRanges = rangesOf(peerEnd.addresses, family);
     if (ownRanges.length === 0 || peerRanges.length === 0) continue;
-    const services: Services = rule.services.any
-      ? 'any'
-      : rule.services.entries.filter((e) => (protocolFamily(e.protocol) ?? family) === family);
+    const services: Services = rule.services.any ? 'any' : inFamily(rule.services.entries, family);
     if (services !== 'any' && services.length === 0) continue;
     const own = isSubset(rangesOf(roleSet, family), ownRanges) ? { literal: false } : literal(family, ownRanges, role.name);
     const only = peerEnd.terms.length === 1 && peerEnd.except.length === 0 ? peerEnd.terms[0] : undefined;
@@ -111,32 +109,60 @@ export function directionRules(
     }
   }
 
-  // The comment is written exactly, or the rule is refused: an empty description is no description.
-  const comment = rule.description ? `${rule.name}: ${rule.description}` : rule.name;
-  const problem = pveCommentProblem(comment);
+  const { comment, problem } = commentOf(rule);
   if (problem !== undefined) return { why: problem };
   const out: PveRule[] = [];
   for (const spec of specs) {
-    const fields = serviceFields(spec.services);
+    const fields = spec.services === rule.services.entries ? serviceFieldsOf(rule) : serviceFields(spec.services);
     if (typeof fields === 'string') return { why: fields };
     const source = direction === 'in' ? spec.peer.text : spec.own.text;
     const dest = direction === 'in' ? spec.own.text : spec.peer.text;
     for (const f of fields) {
-      out.push({
-        type: direction,
-        action: rule.action === 'allow' ? 'ACCEPT' : 'DROP',
-        enable: true,
-        ...(source !== undefined ? { source } : {}),
-        ...(dest !== undefined ? { dest } : {}),
-        ...f,
-        ...(comment !== '' ? { comment } : {}),
-      });
+      // Fields set one by one (in the order a spread would list them): this runs per rule and role.
+      const r: { -readonly [K in keyof PveRule]: PveRule[K] } = { type: direction, action: rule.action === 'allow' ? 'ACCEPT' : 'DROP', enable: true };
+      if (source !== undefined) r.source = source;
+      if (dest !== undefined) r.dest = dest;
+      if (f.proto !== undefined) r.proto = f.proto;
+      if (f.dport !== undefined) r.dport = f.dport;
+      if (f['icmp-type'] !== undefined) r['icmp-type'] = f['icmp-type'];
+      if (comment !== '') r.comment = comment;
+      out.push(r);
     }
   }
   return { rules: out };
 }
 
-function merge(a: readonly ServiceEntry[], b: readonly ServiceEntry[]): ServiceEntry[] {
+/**
+ * A rule's comment, written exactly or refused (an empty description is no description), and
+ * its service fields when a family keeps every service: both the same in every role's group, so
+ * worked out once per rule.
+ */
+const perRule = new WeakMap<Rule, { comment: string; problem: string | undefined; fields?: Fields[] | string }>();
+
+function commentOf(rule: Rule): { comment: string; problem: string | undefined } {
+  let known = perRule.get(rule);
+  if (!known) {
+    const comment = rule.description ? `${rule.name}: ${rule.description}` : rule.name;
+    perRule.set(rule, (known = { comment, problem: pveCommentProblem(comment) }));
+  }
+  return known;
+}
+
+function serviceFieldsOf(rule: Rule): Fields[] | string {
+  const known = perRule.get(rule)!;
+  return (known.fields ??= serviceFields(rule.services.entries));
+}
+
+/** The services of one family; the rule's own list when it keeps all of them (most rules). */
+function inFamily(entries: readonly ServiceEntry[], family: Family): readonly ServiceEntry[] {
+  const keep = (e: ServiceEntry): boolean => (protocolFamily(e.protocol) ?? family) === family;
+  return entries.every(keep) ? entries : entries.filter(keep);
+}
+
+function merge(a: readonly ServiceEntry[], b: readonly ServiceEntry[]): readonly ServiceEntry[] {
+  // Both families keep the same list (most rules): merged with itself it is itself when it is one
+  // entry per protocol in protocol order, and staying the rule's own list keeps its fields cached.
+  if (a === b && a.every((e, i) => i === 0 || a[i - 1]!.protocol < e.protocol)) return a;
   const byProtocol = new Map<number, ServiceEntry>();
   for (const e of [...a, ...b]) byProtocol.set(e.protocol, e);
   return [...byProtocol.values()].sort((x, y) => x.protocol - y.protocol);

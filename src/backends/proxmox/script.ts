@@ -106,9 +106,16 @@ export function ruleWords(rule: PveRule): string[] {
   return words;
 }
 
+/** `--delete` lists by which fields are unset (bit i: RULE_FIELDS[i]): a few shapes serve every rule. */
+const unsetLists = new Map<number, string>();
+
 /** The optional fields a rule leaves unset, for `pvesh set --delete`. */
 export function unsetFields(rule: PveRule): string {
-  return RULE_FIELDS.filter((f) => rule[f] === undefined).join(',');
+  let mask = 0;
+  for (let i = 0; i < RULE_FIELDS.length; i++) if (rule[RULE_FIELDS[i]!] === undefined) mask |= 1 << i;
+  let list = unsetLists.get(mask);
+  if (list === undefined) unsetLists.set(mask, (list = RULE_FIELDS.filter((f) => rule[f] === undefined).join(',')));
+  return list;
 }
 
 /** Words that quote() leaves as they are: none of the characters it escapes or quotes. */
@@ -119,16 +126,31 @@ export function shellWord(word: string): string {
   return PLAIN.test(word) ? word : quote([word]);
 }
 
+/** Lines per block of the script. */
+const BLOCK = 4096;
+
 export function printScript(model: PveFirewall, options: ScriptOptions, header: readonly string[]): string {
   const lines: string[] = ['#!/usr/bin/env bash', ...header.map((h) => `# ${h}`), 'set -euo pipefail', '', HELPERS, ''];
-  // Words repeat (names, address lists): each distinct one is quoted once.
+  // Words that need quoting (comments) repeat in every group of a rule: each is quoted once.
+  // Plain words (names, address lists) are written as they are, never kept: at 100k rules a
+  // table of every distinct word outgrew the script.
   const quoted = new Map<string, string>();
   const word = (w: string): string => {
+    if (PLAIN.test(w)) return w;
     let q = quoted.get(w);
-    if (q === undefined) quoted.set(w, (q = shellWord(w)));
+    if (q === undefined) quoted.set(w, (q = quote([w])));
     return q;
   };
-  const cmd = (...words: string[]) => lines.push(words.map(word).join(' '));
+  // Lines are joined block by block, so none outlives its block (a script runs to a million
+  // lines at 100k rules: kept to the end, every line would be copied into the old generation).
+  const blocks: string[] = [];
+  const cmd = (...words: string[]): void => {
+    lines.push(words.map(word).join(' '));
+    if (lines.length >= BLOCK) {
+      blocks.push(lines.join('\n'));
+      lines.length = 0;
+    }
+  };
   lines.push('# ---- cluster IP sets (+dc/<name>): zones and roles');
   for (const ipset of model.ipsets) cmd('ensure_ipset', ipset.name, ipset.comment, ...ipset.cidrs);
   for (const group of model.groups) {
@@ -152,5 +174,8 @@ export function printScript(model: PveFirewall, options: ScriptOptions, header: 
   } else {
     lines.push('# The datacenter firewall is left as it is (enable_datacenter = false): VMs are filtered only once it is on.');
   }
-  return `${lines.join('\n')}\n`;
+  // The final newline as an empty last line: appending it to the joined text would copy it.
+  lines.push('');
+  blocks.push(lines.join('\n'));
+  return blocks.join('\n');
 }
