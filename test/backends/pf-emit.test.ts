@@ -6,11 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { v5 as uuidv5 } from 'uuid';
 import { describe, expect, it } from 'vitest';
 import { getBackend } from '../../src/backends/index.js';
 import { sortedJson } from '../../src/backends/opnsense/plan.js';
-import { PALISADE_NAMESPACE, stableUuid } from '../../src/backends/pf-common/ids.js';
 import { compileText, data, analyzeText } from '../helpers.js';
 import { parseChecked, validateOpnsense, validatePfsense } from './pf-validate.js';
 
@@ -118,21 +116,6 @@ describe('sortedJson', () => {
       { numRuns: 300 },
     );
     expect(sortedJson({ b: [], a: {}, c: [1, { z: 'x', y: null }] })).toBe('{\n  "a": {},\n  "b": [],\n  "c": [\n    1,\n    {\n      "y": null,\n      "z": "x"\n    }\n  ]\n}\n');
-  });
-});
-
-describe('stableUuid', () => {
-  it("is the uuid package's UUIDv5 of kind:key in palisade's namespace", () => {
-    fc.assert(
-      fc.property(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), (a, b) => {
-        for (const key of [a, b.replace(/[\uD800-\uDFFF]/g, '')]) expect(stableUuid('opnsense-rule', key)).toBe(uuidv5(`opnsense-rule:${key}`, PALISADE_NAMESPACE));
-      }),
-    );
-    expect(stableUuid('opnsense-alias', 'r0')).toBe(uuidv5('opnsense-alias:r0', PALISADE_NAMESPACE));
-  });
-
-  it('leaves a name with a lone surrogate to the uuid package', () => {
-    expect(() => stableUuid('opnsense-rule', 'a\uD800b')).toThrow(URIError);
   });
 });
 

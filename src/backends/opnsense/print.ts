@@ -14,8 +14,7 @@ function record(uuid: string, fields: Fields): Record<string, XmlNode> {
 
 export function printOpnsense(model: PfModel): string {
   const { rules, aliases } = mvcModel(model);
-  // The writer ends the document with the root's end tag and one newline.
-  return buildXml({
+  return `${buildXml({
     opnsense: {
       OPNsense: {
         Firewall: {
@@ -31,5 +30,5 @@ export function printOpnsense(model: PfModel): string {
         },
       },
     },
-  });
+  }).trimEnd()}\n`;
 }

@@ -35,22 +35,7 @@ export function trackers(keys: readonly string[]): Map<string, number> {
   return out;
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const NAMESPACE_BYTES = Buffer.from(PALISADE_NAMESPACE.replaceAll('-', ''), 'hex');
-
-/**
- * The UUIDv5 of a kind (`rule`, `alias`) and a key: SHA-1 of the namespace's bytes and the
- * name's UTF-8, with the version and variant bits set (RFC 9562 §5.5), hashed directly rather
- * than through the uuid package (which re-parses the namespace and re-encodes the name on every
- * call; one uuid per rule). A name with a lone surrogate has no UTF-8: the package decides
- * (it throws), as before.
- */
+/** The UUIDv5 of a kind (`rule`, `alias`) and a key. */
 export function stableUuid(kind: string, key: string): string {
-  const name = `${kind}:${key}`;
-  if (LONE_SURROGATE.test(name)) return uuidv5(name, PALISADE_NAMESPACE);
-  const b = createHash('sha1').update(NAMESPACE_BYTES).update(name, 'utf8').digest();
-  b[6] = (b[6]! & 0x0f) | 0x50;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const hex = b.toString('hex', 0, 16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  return uuidv5(`${kind}:${key}`, PALISADE_NAMESPACE);
 }

@@ -1,27 +1,24 @@
 /**
- * The XML serializer and parser both targets use: a writer with fast-xml-parser's XMLBuilder's
- * bytes (xml-writer.ts: it escapes `<`, `&`, `>` and quotes in text and attributes; a property
- * test holds it to XMLBuilder with XML_BUILDER_OPTIONS) and XMLParser (values kept as strings, so a
+ * The XML serializer and parser both targets use: fast-xml-parser's XMLBuilder (it escapes
+ * `<`, `&`, `>` and quotes in text and attributes) and XMLParser (values kept as strings, so a
  * tracker such as `0100000101` keeps its digits). Also PHP's htmlspecialchars and its inverse:
  * pfSense stores text fields such as `descr` entity-encoded and decodes them on reading.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { writeXml, type XmlElement, type XmlNode } from './xml-writer.js';
+import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 
-export type { XmlElement, XmlNode };
-
-/** The XMLBuilder options whose output the writer reproduces (the property test builds with them). */
-export const XML_BUILDER_OPTIONS = {
+const builder = new XMLBuilder({
   format: true,
   indentBy: '\t',
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
   suppressEmptyNode: false,
-} as const;
+});
+
+export type XmlNode = string | { readonly [key: string]: XmlNode | readonly XmlNode[] };
 
 /** A whole document with its XML declaration. */
-export function buildXml(root: XmlElement): string {
-  return writeXml({ '?xml': { '@_version': '1.0' }, ...root });
+export function buildXml(root: Record<string, XmlNode>): string {
+  return builder.build({ '?xml': { '@_version': '1.0' }, ...root }) as string;
 }
 
 /** Element names that may repeat, read as arrays wherever they occur. */

@@ -55,11 +55,10 @@ export function printPfsense(model: PfModel): string {
     address: a.entries.join(' '),
     descr: htmlSpecialChars(a.description),
   }));
-  // The writer ends the document with the root's end tag and one newline.
-  return buildXml({
+  return `${buildXml({
     pfsense: {
       aliases: aliases.length > 0 ? { alias: aliases } : '',
       filter: model.rules.length > 0 ? { rule: model.rules.map((r) => rule(r, ids.get(r.key)!, model.interface)) } : '',
     },
-  });
+  }).trimEnd()}\n`;
 }
