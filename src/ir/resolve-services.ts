@@ -17,6 +17,9 @@ const noService: ServiceSet = { any: false, entries: [] };
 
 export function unionServices(a: ServiceSet, b: ServiceSet): ServiceSet {
   if (a.any || b.any) return anyService;
+  // Sets are canonical: a union with the empty set is the other set.
+  if (a.entries.length === 0) return b;
+  if (b.entries.length === 0) return a;
   const byProtocol = new Map<number, PortRanges | undefined>();
   for (const e of [...a.entries, ...b.entries]) {
     if (!byProtocol.has(e.protocol)) {
@@ -90,7 +93,8 @@ export class ServiceResolver {
         const ranges: Range<number>[] = [];
         for (const item of t.ports) ranges.push(...this.portItem(t.protocol, protocol, item));
         if (ranges.length === 0) return noService;
-        return { any: false, entries: [{ protocol, ports: normalize(ranges) }] };
+        // One checked range (most terms) is canonical already.
+        return { any: false, entries: [{ protocol, ports: ranges.length === 1 ? ranges : normalize(ranges) }] };
       }
     }
   }
@@ -100,11 +104,10 @@ export class ServiceResolver {
     const max = isType ? 255 : 65535;
     const min = isType ? 0 : 1;
     const check = (from: number, to: number): Range<number>[] => {
-      for (const n of [from, to]) {
-        if (n < min || n > max) {
-          this.diagnostics.push(isType ? error('PAL4005', item.span, protoName, n) : error('PAL4001', item.span, String(n)));
-          return [];
-        }
+      const outside = from < min || from > max ? from : to < min || to > max ? to : undefined;
+      if (outside !== undefined) {
+        this.diagnostics.push(isType ? error('PAL4005', item.span, protoName, outside) : error('PAL4001', item.span, String(outside)));
+        return [];
       }
       if (from > to) {
         this.diagnostics.push(error('PAL4002', item.span, from, to));
