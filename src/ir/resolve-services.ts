@@ -57,7 +57,9 @@ export class ServiceResolver {
     const known = this.#sets.get(text);
     if (known) return known;
     const errors = this.diagnostics.length;
-    const set = deepFreeze(terms.reduce((acc, t) => unionServices(acc, this.term(t)), noService));
+    let union = noService;
+    for (const t of terms) union = unionServices(union, this.term(t));
+    const set = deepFreeze(union);
     // Only an error-free result is shared, so every place with an error is reported.
     if (this.diagnostics.length === errors) this.#sets.set(text, set);
     return set;
@@ -91,7 +93,7 @@ export class ServiceResolver {
           return noService;
         }
         const ranges: Range<number>[] = [];
-        for (const item of t.ports) ranges.push(...this.portItem(t.protocol, protocol, item));
+        for (const item of t.ports) this.portItem(t.protocol, protocol, item, ranges);
         if (ranges.length === 0) return noService;
         // One checked range (most terms) is canonical already.
         return { any: false, entries: [{ protocol, ports: ranges.length === 1 ? ranges : normalize(ranges) }] };
@@ -99,29 +101,29 @@ export class ServiceResolver {
     }
   }
 
-  private portItem(protoName: string, protocol: number, item: PortItem): Range<number>[] {
+  /** Appends an item's checked ranges to `out` (nothing after an error, which it reports). */
+  private portItem(protoName: string, protocol: number, item: PortItem, out: Range<number>[]): void {
     const isType = TYPE_PROTOCOLS.has(protocol);
     const max = isType ? 255 : 65535;
     const min = isType ? 0 : 1;
-    const check = (from: number, to: number): Range<number>[] => {
+    const check = (from: number, to: number): void => {
       const outside = from < min || from > max ? from : to < min || to > max ? to : undefined;
       if (outside !== undefined) {
         this.diagnostics.push(isType ? error('PAL4005', item.span, protoName, outside) : error('PAL4001', item.span, String(outside)));
-        return [];
-      }
-      if (from > to) {
+      } else if (from > to) {
         this.diagnostics.push(error('PAL4002', item.span, from, to));
-        return [];
+      } else {
+        out.push([from, to]);
       }
-      return [[from, to]];
     };
     switch (item.kind) {
       case 'range':
-        return check(item.from, item.to);
+        check(item.from, item.to);
+        return;
       case 'named': {
         if (!isType) {
           this.diagnostics.push(error('PAL4014', item.span, protoName, item.name));
-          return [];
+          return;
         }
         const table = icmpTypeTable(protocol);
         const n = table[item.name];
@@ -129,9 +131,10 @@ export class ServiceResolver {
           this.diagnostics.push(
             withExtras(error('PAL4004', item.span, protoName, item.name), { hint: didYouMean(item.name, Object.keys(table)) }),
           );
-          return [];
+          return;
         }
-        return [[n, n]];
+        out.push([n, n]);
+        return;
       }
       case 'param': {
         const p = this.scope.params.get(item.name.text);
@@ -141,12 +144,12 @@ export class ServiceResolver {
               withExtras(error('PAL3003', item.name.span, item.name.text), { hint: didYouMean(item.name.text, this.scope.declaredParams) }),
             );
           }
-          return [];
+          return;
         }
-        if (p.type === 'int') return check(p.value as number, p.value as number);
-        if (p.type === 'list(int)') return (p.value as readonly number[]).flatMap((n) => check(n, n));
-        this.diagnostics.push(error('PAL4009', item.name.span, p.name, p.type, `as a ${isType ? 'type' : 'port'}`));
-        return [];
+        if (p.type === 'int') check(p.value as number, p.value as number);
+        else if (p.type === 'list(int)') for (const n of p.value as readonly number[]) check(n, n);
+        else this.diagnostics.push(error('PAL4009', item.name.span, p.name, p.type, `as a ${isType ? 'type' : 'port'}`));
+        return;
       }
     }
   }
