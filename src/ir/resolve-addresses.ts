@@ -83,7 +83,8 @@ export class AddressResolver {
     if (only?.kind === 'name') return this.nameTerms(only.name.text);
     const out: EndpointTerm[] = [];
     for (const t of terms) this.endpointTerms(t, out);
-    return out;
+    // A copy of exactly its length: the list pushed to keeps spare capacity, and the IR keeps it.
+    return out.slice();
   }
 
   /** A declared name's endpoint terms: one shared list per name (none for an unknown name). */

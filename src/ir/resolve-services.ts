@@ -95,8 +95,9 @@ export class ServiceResolver {
         const ranges: Range<number>[] = [];
         for (const item of t.ports) this.portItem(t.protocol, protocol, item, ranges);
         if (ranges.length === 0) return noService;
-        // One checked range (most terms) is canonical already.
-        return { any: false, entries: [{ protocol, ports: ranges.length === 1 ? ranges : normalize(ranges) }] };
+        // One checked range (most terms) is canonical already; a list of exactly one (the list
+        // pushed to keeps spare capacity, and the IR keeps its ranges for the whole run).
+        return { any: false, entries: [{ protocol, ports: ranges.length === 1 ? [ranges[0]!] : normalize(ranges) }] };
       }
     }
   }
