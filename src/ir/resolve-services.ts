@@ -10,7 +10,7 @@ import { icmpTypeTable, protocolNumbers, PORT_PROTOCOLS, TYPE_PROTOCOLS } from '
 import { Definitions } from './definitions.js';
 import { deepFreeze } from './freeze.js';
 import type { Scope } from './scope.js';
-import type { PortRanges, ServiceEntry, ServiceSet } from './types.js';
+import type { ServiceEntry, ServiceSet } from './types.js';
 
 export const anyService: ServiceSet = { any: true, entries: [] };
 const noService: ServiceSet = { any: false, entries: [] };
@@ -20,19 +20,28 @@ export function unionServices(a: ServiceSet, b: ServiceSet): ServiceSet {
   // Sets are canonical: a union with the empty set is the other set.
   if (a.entries.length === 0) return b;
   if (b.entries.length === 0) return a;
-  const byProtocol = new Map<number, PortRanges | undefined>();
-  for (const e of [...a.entries, ...b.entries]) {
-    if (!byProtocol.has(e.protocol)) {
-      byProtocol.set(e.protocol, e.ports);
-      continue;
+  // Both entry lists are sorted by protocol, one entry per protocol: merge them in one pass.
+  const entries: ServiceEntry[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.entries.length || j < b.entries.length) {
+    const x = a.entries[i];
+    const y = b.entries[j];
+    if (y === undefined || (x !== undefined && x.protocol < y.protocol)) {
+      entries.push(x!);
+      i++;
+    } else if (x === undefined || y.protocol < x.protocol) {
+      entries.push(y);
+      j++;
+    } else {
+      // The same protocol on both sides: all of it if either side has all of it.
+      entries.push(x.ports === undefined || y.ports === undefined ? { protocol: x.protocol } : { protocol: x.protocol, ports: union(x.ports, y.ports) });
+      i++;
+      j++;
     }
-    const existing = byProtocol.get(e.protocol);
-    byProtocol.set(e.protocol, existing === undefined || e.ports === undefined ? undefined : union(existing, e.ports));
   }
-  const entries: ServiceEntry[] = [...byProtocol.entries()]
-    .sort((x, y) => x[0] - y[0])
-    .map(([protocol, ports]) => (ports === undefined ? { protocol } : { protocol, ports }));
-  return { any: false, entries };
+  // At its exact length (a pushed list keeps spare slots): service sets live as long as the IR.
+  return { any: false, entries: entries.slice() };
 }
 
 export class ServiceResolver {
