@@ -28,6 +28,8 @@ export class AddressResolver {
   /** The endpoint terms of each declared name used, shared by every endpoint naming it. */
   readonly #nameTerms = new Map<string, readonly EndpointTerm[]>();
   #universe: AddressSet | undefined;
+  /** The set each declared name stands for, once resolved. */
+  readonly #nameSets = new Map<string, AddressSet>();
 
   constructor(
     private readonly scope: Scope,
@@ -136,10 +138,14 @@ export class AddressResolver {
   }
 
   private name(name: string, span: Span): AddressSet {
+    const known = this.#nameSets.get(name);
+    if (known) return known;
     const decl = this.scope.addresses.get(name);
     if (decl) {
-      if (decl.kind === 'role' && !decl.addresses) return opaqueSet(name);
-      return this.declared(name) ?? emptySet;
+      // A declaration's value never changes once resolved (a cycle fixes it too): one lookup per name.
+      const set = decl.kind === 'role' && !decl.addresses ? opaqueSet(name) : (this.declared(name) ?? emptySet);
+      this.#nameSets.set(name, set);
+      return set;
     }
     if (this.scope.services.has(name)) {
       this.diagnostics.push(error('PAL3012', span, name, 'a service', 'a zone or role'));
