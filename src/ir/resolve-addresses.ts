@@ -50,9 +50,17 @@ export class AddressResolver {
   expr(e: AddressExpr): AddressSet {
     // One term and no `except` (most endpoints): the term's own set, for a name its declaration's.
     if (e.include.length === 1 && e.exclude.length === 0) return this.term(e.include[0]!);
-    const include = e.include.reduce((acc, t) => unionSets(acc, this.term(t)), emptySet);
-    const exclude = e.exclude.reduce((acc, t) => unionSets(acc, this.term(t)), emptySet);
+    const include = this.union(e.include);
+    const exclude = this.union(e.exclude);
     return subtractSets(include, exclude);
+  }
+
+  /** The union of terms' sets, starting from the first (no copy of it made by a union with nothing). */
+  private union(terms: readonly AddressTerm[]): AddressSet {
+    if (terms.length === 0) return emptySet;
+    let set = this.term(terms[0]!);
+    for (let i = 1; i < terms.length; i++) set = unionSets(set, this.term(terms[i]!));
+    return set;
   }
 
   /**
