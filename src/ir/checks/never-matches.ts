@@ -7,6 +7,7 @@
  * can match (every rule of a valid ruleset).
  */
 import { error, type Diagnostic } from '../../diagnostics/index.js';
+import { none } from './none.js';
 import { isEmptySet, type AddressSet } from '../addresses.js';
 import { protocolFamily } from '../protocols.js';
 import type { Rule, ServiceSet } from '../types.js';
@@ -33,8 +34,8 @@ function serviceFamilies(services: ServiceSet): number {
 
 const describe = (fs: number): string => (fs === BOTH ? 'IPv4 and IPv6' : fs === V4 ? 'IPv4 only' : 'IPv6 only');
 
-export function neverMatches(rule: Rule): Diagnostic[] {
-  if (isEmptySet(rule.source.addresses) || isEmptySet(rule.destination.addresses)) return [];
+export function neverMatches(rule: Rule): readonly Diagnostic[] {
+  if (isEmptySet(rule.source.addresses) || isEmptySet(rule.destination.addresses)) return none;
   const src = addressFamilies(rule.source.addresses);
   const dst = addressFamilies(rule.destination.addresses);
   const ends = src & dst;
@@ -45,5 +46,5 @@ export function neverMatches(rule: Rule): Diagnostic[] {
   if ((ends & svc) === 0) {
     return [error('PAL5001', rule.span, rule.name, `its services are ${describe(svc)} and its ends ${describe(ends)}`)];
   }
-  return [];
+  return none;
 }
