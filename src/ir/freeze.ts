@@ -1,8 +1,8 @@
 /**
  * Deep freezing of IR values. The IR is frozen so nothing can patch it (caches such as toCidrs
  * key on its range lists). Parts shared by many rules (endpoints, service sets) are frozen once,
- * when they are made; a rule is frozen when it is built, so the final walk over the ruleset
- * stops at each rule instead of descending into it again.
+ * when they are made; a rule is frozen when it is built and the rule list once all are, so the
+ * final walk over the ruleset stops at the list instead of visiting every rule again.
  *
  * The invariant: a frozen plain object or array has only frozen (or primitive, or class
  * instance) values below it.

@@ -81,7 +81,12 @@ export function lower(
   const defaults = lowerDefaults(kinds.default, diagnostics);
 
   if (!hasErrors(diagnostics)) {
-    for (const rule of rules) for (const check of ruleChecks) diagnostics.push(...check(rule));
+    for (const rule of rules) {
+      for (const check of ruleChecks) {
+        const found = check(rule);
+        if (found.length > 0) diagnostics.push(...found);
+      }
+    }
   }
   if (hasErrors(diagnostics)) return { diagnostics };
 
@@ -95,6 +100,9 @@ export function lower(
     defaults,
     targets,
   };
+  // Each rule is frozen where it is built (rules.ts), so the rule list is frozen as it stands and
+  // the deep walk stops there instead of visiting every rule again.
+  Object.freeze(rules);
   return { ir: deepFreeze(ir), diagnostics };
 }
 

@@ -20,9 +20,16 @@ import { deepFreeze } from './freeze.js';
 import type { Scope } from './scope.js';
 import type { Endpoint, EndpointTerm } from './types.js';
 
+const noTerms: readonly EndpointTerm[] = Object.freeze([]);
+
 export class AddressResolver {
   readonly #definitions: Definitions<AddressSet | undefined>;
   readonly #endpoints = new Map<string, Omit<Endpoint, 'span'>>();
+  /** The endpoint terms of each declared name used, shared by every endpoint naming it. */
+  readonly #nameTerms = new Map<string, readonly EndpointTerm[]>();
+  #universe: AddressSet | undefined;
+  /** The set each declared name stands for, once resolved. */
+  readonly #nameSets = new Map<string, AddressSet>();
 
   constructor(
     private readonly scope: Scope,
@@ -43,48 +50,83 @@ export class AddressResolver {
   expr(e: AddressExpr): AddressSet {
     // One term and no `except` (most endpoints): the term's own set, for a name its declaration's.
     if (e.include.length === 1 && e.exclude.length === 0) return this.term(e.include[0]!);
-    const include = e.include.reduce((acc, t) => unionSets(acc, this.term(t)), emptySet);
-    const exclude = e.exclude.reduce((acc, t) => unionSets(acc, this.term(t)), emptySet);
+    const include = this.union(e.include);
+    const exclude = this.union(e.exclude);
     return subtractSets(include, exclude);
+  }
+
+  /** The union of terms' sets, starting from the first (no copy of it made by a union with nothing). */
+  private union(terms: readonly AddressTerm[]): AddressSet {
+    if (terms.length === 0) return emptySet;
+    let set = this.term(terms[0]!);
+    for (let i = 1; i < terms.length; i++) set = unionSets(set, this.term(terms[i]!));
+    return set;
   }
 
   /**
    * A rule's source or destination: its meaning plus the terms it was written with. Endpoints
-   * written alike (by canonical text) share everything but their span.
+   * written alike (by canonical text) share everything but their span; a single name (most
+   * endpoints) is its own canonical text, so it is looked up without printing.
    */
   endpoint(e: AddressExpr): Endpoint {
-    const text = printRuleAddresses(e);
+    const only = e.include.length === 1 && e.exclude.length === 0 ? e.include[0]! : undefined;
+    const text = only?.kind === 'name' ? only.name.text : printRuleAddresses(e);
     let shared = this.#endpoints.get(text);
     if (!shared) {
       const errors = this.diagnostics.length;
       shared = deepFreeze({
-        terms: e.include.flatMap((t) => this.endpointTerms(t)),
-        except: e.exclude.flatMap((t) => this.endpointTerms(t)),
+        terms: this.endpointTermList(e.include),
+        except: this.endpointTermList(e.exclude),
         addresses: this.expr(e),
         text,
       });
       // Only an error-free result is shared, so every place with an error is reported.
       if (this.diagnostics.length === errors) this.#endpoints.set(text, shared);
     }
-    // Its parts are frozen already (freeze.ts).
-    return Object.freeze({ ...shared, span: e.span });
+    // Its parts are frozen already (freeze.ts). Written out, not spread: one flat object.
+    return Object.freeze({ terms: shared.terms, except: shared.except, addresses: shared.addresses, text: shared.text, span: e.span });
   }
 
-  private endpointTerms(t: AddressTerm): EndpointTerm[] {
+  private endpointTermList(terms: readonly AddressTerm[]): readonly EndpointTerm[] {
+    if (terms.length === 0) return noTerms;
+    const only = terms.length === 1 ? terms[0]! : undefined;
+    if (only?.kind === 'name') return this.nameTerms(only.name.text);
+    const out: EndpointTerm[] = [];
+    for (const t of terms) this.endpointTerms(t, out);
+    // A copy of exactly its length: the list pushed to keeps spare capacity, and the IR keeps it.
+    return out.slice();
+  }
+
+  /** A declared name's endpoint terms: one shared list per name (none for an unknown name). */
+  private nameTerms(name: string): readonly EndpointTerm[] {
+    let terms = this.#nameTerms.get(name);
+    if (!terms) {
+      const decl = this.scope.addresses.get(name);
+      terms = decl ? deepFreeze([{ kind: decl.kind, name }]) : noTerms;
+      this.#nameTerms.set(name, terms);
+    }
+    return terms;
+  }
+
+  /** Appends the terms one address term stands for to `out`. */
+  private endpointTerms(t: AddressTerm, out: EndpointTerm[]): void {
     switch (t.kind) {
-      case 'name': {
-        const decl = this.scope.addresses.get(t.name.text);
-        return decl ? [{ kind: decl.kind, name: t.name.text }] : [];
-      }
+      case 'name':
+        out.push(...this.nameTerms(t.name.text));
+        return;
       case 'address':
-        return [{ kind: 'cidr', cidr: t.cidr }];
+        out.push({ kind: 'cidr', cidr: t.cidr });
+        return;
       case 'param':
-        return this.paramCidrs(t.name.text, t.name.span, false).map((cidr) => ({ kind: 'cidr' as const, cidr }));
+        for (const cidr of this.paramCidrs(t.name.text, t.name.span, false)) out.push({ kind: 'cidr', cidr });
+        return;
       case 'any':
-        return [{ kind: 'any' }];
+        out.push({ kind: 'any' });
+        return;
       case 'group':
-        if (t.expr.exclude.length === 0) return t.expr.include.flatMap((i) => this.endpointTerms(i));
-        return [{ kind: 'group', text: `[${printRuleAddresses(t.expr)}]`, addresses: this.expr(t.expr) }];
+        if (t.expr.exclude.length === 0) for (const i of t.expr.include) this.endpointTerms(i, out);
+        else out.push({ kind: 'group', text: `[${printRuleAddresses(t.expr)}]`, addresses: this.expr(t.expr) });
+        return;
     }
   }
 
@@ -93,7 +135,7 @@ export class AddressResolver {
       case 'address':
         return cidrSet(t.cidr);
       case 'any':
-        return universe(this.scope.opaqueRoles);
+        return (this.#universe ??= universe(this.scope.opaqueRoles));
       case 'group':
         return this.expr(t.expr);
       case 'param':
@@ -104,10 +146,14 @@ export class AddressResolver {
   }
 
   private name(name: string, span: Span): AddressSet {
+    const known = this.#nameSets.get(name);
+    if (known) return known;
     const decl = this.scope.addresses.get(name);
     if (decl) {
-      if (decl.kind === 'role' && !decl.addresses) return opaqueSet(name);
-      return this.declared(name) ?? emptySet;
+      // A declaration's value never changes once resolved (a cycle fixes it too): one lookup per name.
+      const set = decl.kind === 'role' && !decl.addresses ? opaqueSet(name) : (this.declared(name) ?? emptySet);
+      this.#nameSets.set(name, set);
+      return set;
     }
     if (this.scope.services.has(name)) {
       this.diagnostics.push(error('PAL3012', span, name, 'a service', 'a zone or role'));

@@ -10,26 +10,38 @@ import { icmpTypeTable, protocolNumbers, PORT_PROTOCOLS, TYPE_PROTOCOLS } from '
 import { Definitions } from './definitions.js';
 import { deepFreeze } from './freeze.js';
 import type { Scope } from './scope.js';
-import type { PortRanges, ServiceEntry, ServiceSet } from './types.js';
+import type { ServiceEntry, ServiceSet } from './types.js';
 
 export const anyService: ServiceSet = { any: true, entries: [] };
 const noService: ServiceSet = { any: false, entries: [] };
 
 export function unionServices(a: ServiceSet, b: ServiceSet): ServiceSet {
   if (a.any || b.any) return anyService;
-  const byProtocol = new Map<number, PortRanges | undefined>();
-  for (const e of [...a.entries, ...b.entries]) {
-    if (!byProtocol.has(e.protocol)) {
-      byProtocol.set(e.protocol, e.ports);
-      continue;
+  // Sets are canonical: a union with the empty set is the other set.
+  if (a.entries.length === 0) return b;
+  if (b.entries.length === 0) return a;
+  // Both entry lists are sorted by protocol, one entry per protocol: merge them in one pass.
+  const entries: ServiceEntry[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.entries.length || j < b.entries.length) {
+    const x = a.entries[i];
+    const y = b.entries[j];
+    if (y === undefined || (x !== undefined && x.protocol < y.protocol)) {
+      entries.push(x!);
+      i++;
+    } else if (x === undefined || y.protocol < x.protocol) {
+      entries.push(y);
+      j++;
+    } else {
+      // The same protocol on both sides: all of it if either side has all of it.
+      entries.push(x.ports === undefined || y.ports === undefined ? { protocol: x.protocol } : { protocol: x.protocol, ports: union(x.ports, y.ports) });
+      i++;
+      j++;
     }
-    const existing = byProtocol.get(e.protocol);
-    byProtocol.set(e.protocol, existing === undefined || e.ports === undefined ? undefined : union(existing, e.ports));
   }
-  const entries: ServiceEntry[] = [...byProtocol.entries()]
-    .sort((x, y) => x[0] - y[0])
-    .map(([protocol, ports]) => (ports === undefined ? { protocol } : { protocol, ports }));
-  return { any: false, entries };
+  // At its exact length (a pushed list keeps spare slots): service sets live as long as the IR.
+  return { any: false, entries: entries.slice() };
 }
 
 export class ServiceResolver {
@@ -54,7 +66,9 @@ export class ServiceResolver {
     const known = this.#sets.get(text);
     if (known) return known;
     const errors = this.diagnostics.length;
-    const set = deepFreeze(terms.reduce((acc, t) => unionServices(acc, this.term(t)), noService));
+    let union = noService;
+    for (const t of terms) union = unionServices(union, this.term(t));
+    const set = deepFreeze(union);
     // Only an error-free result is shared, so every place with an error is reported.
     if (this.diagnostics.length === errors) this.#sets.set(text, set);
     return set;
@@ -88,37 +102,38 @@ export class ServiceResolver {
           return noService;
         }
         const ranges: Range<number>[] = [];
-        for (const item of t.ports) ranges.push(...this.portItem(t.protocol, protocol, item));
+        for (const item of t.ports) this.portItem(t.protocol, protocol, item, ranges);
         if (ranges.length === 0) return noService;
-        return { any: false, entries: [{ protocol, ports: normalize(ranges) }] };
+        // One checked range (most terms) is canonical already; a list of exactly one (the list
+        // pushed to keeps spare capacity, and the IR keeps its ranges for the whole run).
+        return { any: false, entries: [{ protocol, ports: ranges.length === 1 ? [ranges[0]!] : normalize(ranges) }] };
       }
     }
   }
 
-  private portItem(protoName: string, protocol: number, item: PortItem): Range<number>[] {
+  /** Appends an item's checked ranges to `out` (nothing after an error, which it reports). */
+  private portItem(protoName: string, protocol: number, item: PortItem, out: Range<number>[]): void {
     const isType = TYPE_PROTOCOLS.has(protocol);
     const max = isType ? 255 : 65535;
     const min = isType ? 0 : 1;
-    const check = (from: number, to: number): Range<number>[] => {
-      for (const n of [from, to]) {
-        if (n < min || n > max) {
-          this.diagnostics.push(isType ? error('PAL4005', item.span, protoName, n) : error('PAL4001', item.span, String(n)));
-          return [];
-        }
-      }
-      if (from > to) {
+    const check = (from: number, to: number): void => {
+      const outside = from < min || from > max ? from : to < min || to > max ? to : undefined;
+      if (outside !== undefined) {
+        this.diagnostics.push(isType ? error('PAL4005', item.span, protoName, outside) : error('PAL4001', item.span, String(outside)));
+      } else if (from > to) {
         this.diagnostics.push(error('PAL4002', item.span, from, to));
-        return [];
+      } else {
+        out.push([from, to]);
       }
-      return [[from, to]];
     };
     switch (item.kind) {
       case 'range':
-        return check(item.from, item.to);
+        check(item.from, item.to);
+        return;
       case 'named': {
         if (!isType) {
           this.diagnostics.push(error('PAL4014', item.span, protoName, item.name));
-          return [];
+          return;
         }
         const table = icmpTypeTable(protocol);
         const n = table[item.name];
@@ -126,9 +141,10 @@ export class ServiceResolver {
           this.diagnostics.push(
             withExtras(error('PAL4004', item.span, protoName, item.name), { hint: didYouMean(item.name, Object.keys(table)) }),
           );
-          return [];
+          return;
         }
-        return [[n, n]];
+        out.push([n, n]);
+        return;
       }
       case 'param': {
         const p = this.scope.params.get(item.name.text);
@@ -138,12 +154,12 @@ export class ServiceResolver {
               withExtras(error('PAL3003', item.name.span, item.name.text), { hint: didYouMean(item.name.text, this.scope.declaredParams) }),
             );
           }
-          return [];
+          return;
         }
-        if (p.type === 'int') return check(p.value as number, p.value as number);
-        if (p.type === 'list(int)') return (p.value as readonly number[]).flatMap((n) => check(n, n));
-        this.diagnostics.push(error('PAL4009', item.name.span, p.name, p.type, `as a ${isType ? 'type' : 'port'}`));
-        return [];
+        if (p.type === 'int') check(p.value as number, p.value as number);
+        else if (p.type === 'list(int)') for (const n of p.value as readonly number[]) check(n, n);
+        else this.diagnostics.push(error('PAL4009', item.name.span, p.name, p.type, `as a ${isType ? 'type' : 'port'}`));
+        return;
       }
     }
   }

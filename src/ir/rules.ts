@@ -40,12 +40,15 @@ export function lowerRules(
       named.set(s.name.text, s);
     }
   }
-  const taken = new Set(named.keys());
+  // The names taken, made only when a rule needs a derived name (none in a fully named ruleset).
+  let taken: Set<string> | undefined;
   return statements.map((s) => {
     const source = addresses.endpoint(s.source);
     const destination = addresses.endpoint(s.destination);
     const servicesText = printServices(s.services);
-    const name = s.name ? s.name.text : unique(deriveName(s.action, source.text, destination.text, servicesText), taken);
+    const name = s.name
+      ? s.name.text
+      : unique(deriveName(s.action, source.text, destination.text, servicesText), (taken ??= new Set(named.keys())));
     // One object per rule (its keys in this order), with the description only when written.
     const rule: { -readonly [K in keyof Rule]: Rule[K] } = {
       name,

@@ -4,4 +4,7 @@ import type { Rule } from '../types.js';
 import { emptyEndpoint } from './empty-endpoint.js';
 import { neverMatches } from './never-matches.js';
 
-export const ruleChecks: readonly ((rule: Rule) => Diagnostic[])[] = [neverMatches, emptyEndpoint];
+/** A check's findings for one rule; `none` (shared) when there are none, as for nearly every rule. */
+export type RuleCheck = (rule: Rule) => readonly Diagnostic[];
+
+export const ruleChecks: readonly RuleCheck[] = [neverMatches, emptyEndpoint];
