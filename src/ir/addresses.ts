@@ -39,49 +39,8 @@ export function opaqueSet(role: string): AddressSet {
 
 /** The set of one canonical CIDR (`10.0.1.0/24`, `fd00::/8`). */
 export function cidrSet(cidr: string): AddressSet {
-  const v4 = plainV4Cidr(cidr);
-  if (v4) return { v4: [v4], v6: [], opaque: [] };
-  const v6 = plainV6Cidr(cidr);
-  if (v6) return { v4: [], v6: [v6], opaque: [] };
   const { family, range } = parseCidr(cidr);
   return family === 4 ? { v4: [[Number(range[0]), Number(range[1])]], v6: [], opaque: [] } : { v4: [], v6: [range], opaque: [] };
-}
-
-// Declarations name thousands of CIDRs, nearly all in the plain forms below; reading those
-// directly skips ipaddr.js's general parser (and its garbage). Anything else (leading zeros,
-// embedded IPv4, zone ids) goes to parseCidr, and test/ir/cidr-parse.test.ts holds the two equal.
-const PLAIN_V4 = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\/(0|[1-9]\d?)$/;
-const PLAIN_V6 = /^([0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4})*)?(::)?([0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4})*)?\/(0|[1-9]\d{0,2})$/;
-
-/** `a.b.c.d/n` in plain decimal as a range, or undefined for any other text. */
-export function plainV4Cidr(cidr: string): I.Range<number> | undefined {
-  const m = PLAIN_V4.exec(cidr);
-  if (!m) return undefined;
-  const [a, b, c, d, length] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])];
-  if (a > 255 || b > 255 || c > 255 || d > 255 || length > 32) return undefined;
-  const value = ((a * 256 + b) * 256 + c) * 256 + d;
-  const size = 2 ** (32 - length);
-  const base = value - (value % size);
-  return [base, base + size - 1];
-}
-
-/** Hexadecimal groups with at most one `::` and a prefix length as a range, or undefined for any other text. */
-export function plainV6Cidr(cidr: string): I.Range<bigint> | undefined {
-  const m = PLAIN_V6.exec(cidr);
-  if (!m) return undefined;
-  const head = m[1] === undefined ? [] : m[1].split(':');
-  const tail = m[3] === undefined ? [] : m[3].split(':');
-  const length = Number(m[4]);
-  if (length > 128) return undefined;
-  const compressed = m[2] !== undefined;
-  // Without `::` the head is all eight groups; with it, `::` stands for at least one zero group.
-  if (compressed ? head.length + tail.length > 7 : tail.length > 0 || head.length !== 8) return undefined;
-  const zeros = 8 - head.length - tail.length;
-  const hex = [...head, ...Array<string>(zeros).fill('0'), ...tail].map((g) => g.padStart(4, '0')).join('');
-  const value = BigInt(`0x${hex}`);
-  const hostBits = BigInt(128 - length);
-  const base = (value >> hostBits) << hostBits;
-  return [base, base + (1n << hostBits) - 1n];
 }
 
 /** A CIDR as a range of BigInts (either family). */

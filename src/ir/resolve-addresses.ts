@@ -30,6 +30,8 @@ export class AddressResolver {
   #universe: AddressSet | undefined;
   /** The set each declared name stands for, once resolved. */
   readonly #nameSets = new Map<string, AddressSet>();
+  /** Each CIDR text parsed once (rules repeat the same literal CIDRs). */
+  readonly #cidrSets = new Map<string, AddressSet>();
 
   constructor(
     private readonly scope: Scope,
@@ -133,16 +135,22 @@ export class AddressResolver {
   private term(t: AddressTerm): AddressSet {
     switch (t.kind) {
       case 'address':
-        return cidrSet(t.cidr);
+        return this.cidr(t.cidr);
       case 'any':
         return (this.#universe ??= universe(this.scope.opaqueRoles));
       case 'group':
         return this.expr(t.expr);
       case 'param':
-        return this.paramCidrs(t.name.text, t.name.span, true).reduce((acc, c) => unionSets(acc, cidrSet(c)), emptySet);
+        return this.paramCidrs(t.name.text, t.name.span, true).reduce((acc, c) => unionSets(acc, this.cidr(c)), emptySet);
       case 'name':
         return this.name(t.name.text, t.name.span);
     }
+  }
+
+  private cidr(text: string): AddressSet {
+    let set = this.#cidrSets.get(text);
+    if (set === undefined) this.#cidrSets.set(text, (set = cidrSet(text)));
+    return set;
   }
 
   private name(name: string, span: Span): AddressSet {
