@@ -27,8 +27,15 @@ const FAMILY_ALL: Readonly<Record<Family, AddressSet>> = {
 
 const ANY_SERVICE: ServiceSet = { any: true, entries: [] };
 
-function addresses(a: AclAddress, family: Family): AddressSet {
-  return a.kind === 'any' ? FAMILY_ALL[family] : cidrSet(a.cidr);
+/** A CIDR's set, parsed once per distinct CIDR (rules then share set objects, as the analysis expects). */
+function addressesOf(): (a: AclAddress, family: Family) => AddressSet {
+  const sets = new Map<string, AddressSet>();
+  return (a, family) => {
+    if (a.kind === 'any') return FAMILY_ALL[family];
+    let set = sets.get(a.cidr);
+    if (!set) sets.set(a.cidr, (set = cidrSet(a.cidr)));
+    return set;
+  };
 }
 
 const full = (r: readonly [number, number] | undefined): boolean => r === undefined || (r[0] === 0 && r[1] === 65535);
@@ -69,6 +76,7 @@ export function aclRules(acl: Acl, view: 'opening' | 'reply', id: DialectId): Ac
   }
   const all = acl.family === 6 ? [...entries, ...implicitV6(id)] : entries;
   const rules: AclRule[] = [];
+  const addresses = addressesOf();
   all.forEach((e, i) => {
     const services = view === 'opening' ? openingServices(e) : replyServices(e, acl.family);
     if (!services) return;
