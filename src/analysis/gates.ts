@@ -50,8 +50,17 @@ function foldNode(set: AddressSet): FoldNode {
   return { set, firstKey: -1, first: undefined, more: undefined };
 }
 
+/** What a gate's analysis derives from its rules alone (gates that share rules share it). */
+interface Shape {
+  readonly sourceId: readonly number[];
+  readonly contentId: readonly number[];
+  readonly segments: readonly Segment[];
+}
+
 /** Per-universe memo tables shared by every policy analysed in it. */
 class Memo {
+  /** An artifact's gates often share one rule list (an ACL bound in and out): segmented once. */
+  readonly shapes = new WeakMap<readonly AclRule[], Shape>();
   readonly sourceIds = new Map<string, number>();
   readonly sources: AddressSet[] = [];
   /** Ids of what a segment's services depend on per rule: action, sources and services. */
@@ -81,6 +90,13 @@ export class GateAnalysis {
     readonly gate: Gate,
   ) {
     const memo = memoOf(universe);
+    const shape = memo.shapes.get(gate.rules);
+    if (shape) {
+      this.#sourceId = shape.sourceId;
+      this.#contentId = shape.contentId;
+      this.segments = shape.segments;
+      return;
+    }
     // Rules share set objects (a role's addresses, a named service): each is keyed once.
     const sourceOf = new Map<AddressSet, number>();
     this.#sourceId = gate.rules.map((r) => {
@@ -105,6 +121,7 @@ export class GateAnalysis {
       return id;
     });
     this.segments = this.#segment();
+    memo.shapes.set(gate.rules, { sourceId: this.#sourceId, contentId: this.#contentId, segments: this.segments });
   }
 
   #segment(): Segment[] {
