@@ -423,23 +423,39 @@ export class PolicyAnalysis {
 
   /** The packets the policy judges: every packet for a ruleset; for an artifact, its gates' scopes. */
   domain(): PacketSet {
-    return (this.#domain ??= this.gates.reduce((acc, g) => acc.union(g.scope()), this.universe.empty()));
+    return (this.#domain ??= pairwise(this.gates.map((g) => g.scope()), (x, y) => x.union(y)) ?? this.universe.empty());
   }
 
   /** The valid packets the policy permits (those outside every gate's scope included). */
   permitted(): PacketSet {
     if (!this.#permitted) {
       const all = this.universe.all();
-      this.#permitted = this.gates.reduce((acc, g) => {
+      const passes = this.gates.map((g) => {
         // A gate's ACL holds only valid packets, so its intersection with every packet is itself.
-        if (g.gate.scope.kind === 'all') return acc === all ? g.acl() : acc.intersect(g.acl());
+        if (g.gate.scope.kind === 'all') return g.acl();
         // Outside its scope a gate lets everything through.
         const scope = g.scope();
-        return acc.intersect(g.acl().intersect(scope).union(all.minus(scope)));
-      }, all);
+        return g.acl().intersect(scope).union(all.minus(scope));
+      });
+      this.#permitted = pairwise(passes, (x, y) => x.intersect(y)) ?? all;
     }
     return this.#permitted;
   }
+}
+
+/**
+ * Combines sets pairwise, as a balanced tree: with many gates (an nftables ruleset has two per
+ * role) each set takes part in log2(n) operations, not up to n as in a left fold.
+ */
+function pairwise(sets: readonly PacketSet[], op: (x: PacketSet, y: PacketSet) => PacketSet): PacketSet | undefined {
+  let level = sets;
+  while (level.length > 1) {
+    const next: PacketSet[] = [];
+    for (let i = 0; i + 1 < level.length; i += 2) next.push(op(level[i]!, level[i + 1]!));
+    if (level.length % 2 === 1) next.push(level[level.length - 1]!);
+    level = next;
+  }
+  return level[0];
 }
 
 /** The index of the last element of a sorted list at or below x (the list starts at or below it). */

@@ -37,6 +37,19 @@ export interface Binding {
   readonly span: Span;
 }
 
+/** A word of a line; its span is made only when a diagnostic needs it (most words never do). */
+class LineWord implements Word {
+  constructor(
+    readonly text: string,
+    readonly source: SourceFile,
+    readonly start: number,
+  ) {}
+
+  get span(): Span {
+    return this.source.span(this.start, this.start + this.text.length);
+  }
+}
+
 export class Reader {
   /** Prefixes and wildcard masks already parsed: an ACL repeats a few addresses many times. */
   readonly #prefixes = new Map<string, AclAddress>();
@@ -57,7 +70,7 @@ export class Reader {
   /** The words of one line, each with its span. */
   words(lineStart: number, line: string): Word[] {
     const out: Word[] = [];
-    for (const m of line.matchAll(/\S+/g)) out.push({ text: m[0], span: this.source.span(lineStart + m.index, lineStart + m.index + m[0].length) });
+    for (const m of line.matchAll(/\S+/g)) out.push(new LineWord(m[0], this.source, lineStart + m.index));
     return out;
   }
 

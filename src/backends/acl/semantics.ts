@@ -16,7 +16,7 @@
  */
 import { emptySet, unionSets, universe, type AddressSet, type Family, type Role, type ServiceSet } from '../../ir/index.js';
 import { cidrSet } from '../../ir/index.js';
-import type { AclRule, Gate, Policy } from '../../analysis/policy.js';
+import type { AclRule, Gate, Origin, Policy } from '../../analysis/policy.js';
 import type { DialectId } from './dialect.js';
 import { ECHO_REPLY, ECHO_REQUEST, ICMP, ICMPV6, type Acl, type AclAddress, type AclEntry } from './model.js';
 
@@ -68,6 +68,23 @@ function implicitV6(id: DialectId): AclEntry[] {
   return types.map((t) => ({ kind: 'entry', action: 'allow', protocol: ICMPV6, source: { kind: 'any' }, destination: { kind: 'any' }, icmpType: t }));
 }
 
+/** An entry's origin, `NAME entry N`; the text is made only when output names the entry. */
+class EntryOrigin implements Origin {
+  constructor(
+    readonly acl: string,
+    /** The entry's number; undefined for the platform's implicit neighbour discovery. */
+    readonly entry: number | undefined,
+  ) {}
+
+  get label(): string {
+    return this.entry === undefined ? `${this.acl} implicit neighbour discovery` : `${this.acl} entry ${this.entry}`;
+  }
+
+  get text(): string {
+    return this.label;
+  }
+}
+
 export function aclRules(acl: Acl, view: 'opening' | 'reply', id: DialectId): AclRule[] {
   const entries = acl.lines.filter((l): l is AclEntry => l.kind === 'entry');
   // An empty ACL permits everything on the interface it is bound to.
@@ -82,13 +99,12 @@ export function aclRules(acl: Acl, view: 'opening' | 'reply', id: DialectId): Ac
     if (!services) return;
     const src = addresses(e.source, acl.family);
     const dst = addresses(e.destination, acl.family);
-    const label = i < entries.length ? `${acl.name} entry ${i + 1}` : `${acl.name} implicit neighbour discovery`;
     rules.push({
       action: e.action,
       source: view === 'opening' ? src : dst,
       destination: view === 'opening' ? dst : src,
       services,
-      origin: { label, text: label },
+      origin: new EntryOrigin(acl.name, i < entries.length ? i + 1 : undefined),
     });
   });
   return rules;
