@@ -57,6 +57,16 @@ interface Shape {
   readonly segments: readonly Segment[];
 }
 
+/**
+ * How much the memo tables may hold before they are dropped and rebuilt as needed. Dropping
+ * never changes an answer, only what is recomputed: walks visit neighbouring segments in turn,
+ * and those share most rules, so a bounded memo keeps most of its hits while memory stays
+ * proportional to the limit, not to the whole policy (a 100k-rule ruleset's switch ACL has
+ * millions of fold nodes, each holding a set of up to hundreds of source ranges).
+ */
+const FOLD_WEIGHT_LIMIT = 4_000_000;
+const SEGMENT_MEMO_LIMIT = 4_000;
+
 /** Per-universe memo tables shared by every policy analysed in it. */
 class Memo {
   /** An artifact's gates often share one rule list (an ACL bound in and out): segmented once. */
@@ -66,6 +76,8 @@ class Memo {
   /** Ids of what a segment's services depend on per rule: action, sources and services. */
   readonly contentIds = new Map<string, number>();
   readonly foldRoots = new Map<string, FoldNode>();
+  /** Fold nodes, weighted by the ranges their sets hold, since the trie was last dropped. */
+  foldWeight = 0;
   readonly services = new Map<string, Services>();
 }
 const memos = new WeakMap<PacketUniverse, Memo>();
@@ -215,6 +227,7 @@ export class GateAnalysis {
     }
     if (from <= 255) rest.push([from, 255]);
     if (rest.length > 0) out.push({ protocols: rest, lo: 0, hi: 0, rules: anyRules });
+    if (this.#cells.size >= SEGMENT_MEMO_LIMIT) this.#cells.clear();
     this.#cells.set(key, out);
     return out;
   }
@@ -231,6 +244,10 @@ export class GateAnalysis {
   #foldRoot(kind: Kind, protocol: number, valid: AddressSet): FoldNode {
     const memo = memoOf(this.universe);
     const rootKey = `${kind}:${protocol === 1 || protocol === 58 ? protocol : 0}:${this.gate.fallback}`;
+    if (memo.foldWeight > FOLD_WEIGHT_LIMIT) {
+      memo.foldRoots.clear();
+      memo.foldWeight = 0;
+    }
     let node = memo.foldRoots.get(rootKey);
     if (!node) {
       node = foldNode(this.gate.fallback === 'allow' ? valid : { v4: [], v6: [], opaque: [] });
@@ -247,6 +264,7 @@ export class GateAnalysis {
     let child = node.more?.get(id);
     if (!child) {
       child = foldNode(r.action === 'allow' ? unionSets(this.validSources(i, kind, protocol), node.set) : subtractSets(node.set, r.source));
+      memoOf(this.universe).foldWeight += 1 + child.set.v4.length + child.set.v6.length + child.set.opaque.length;
       if (node.first === undefined) {
         node.firstKey = id;
         node.first = child;
@@ -315,6 +333,7 @@ export class GateAnalysis {
     }
     pieces.sort((a, b) => a.lo - b.lo);
     for (const piece of pieces) pushProto(out, piece);
+    if (memo.size >= SEGMENT_MEMO_LIMIT) memo.clear();
     memo.set(key, out);
     return out;
   }

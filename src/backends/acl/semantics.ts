@@ -85,6 +85,18 @@ class EntryOrigin implements Origin {
   }
 }
 
+/** One object per distinct service set, so a million entries hold a few hundred of them. */
+function sharedServices(): (s: ServiceSet) => ServiceSet {
+  const known = new Map<string, ServiceSet>();
+  return (s) => {
+    const key = s.any ? '*' : s.entries.map((e) => `${e.protocol}/${e.ports?.map(([a, b]) => `${a}-${b}`).join(',') ?? ''}`).join('+');
+    const hit = known.get(key);
+    if (hit) return hit;
+    known.set(key, s);
+    return s;
+  };
+}
+
 export function aclRules(acl: Acl, view: 'opening' | 'reply', id: DialectId): AclRule[] {
   const entries = acl.lines.filter((l): l is AclEntry => l.kind === 'entry');
   // An empty ACL permits everything on the interface it is bound to.
@@ -94,9 +106,11 @@ export function aclRules(acl: Acl, view: 'opening' | 'reply', id: DialectId): Ac
   const all = acl.family === 6 ? [...entries, ...implicitV6(id)] : entries;
   const rules: AclRule[] = [];
   const addresses = addressesOf();
+  const shared = sharedServices();
   all.forEach((e, i) => {
-    const services = view === 'opening' ? openingServices(e) : replyServices(e, acl.family);
-    if (!services) return;
+    const read = view === 'opening' ? openingServices(e) : replyServices(e, acl.family);
+    if (!read) return;
+    const services = shared(read);
     const src = addresses(e.source, acl.family);
     const dst = addresses(e.destination, acl.family);
     rules.push({
