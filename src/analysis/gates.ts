@@ -79,6 +79,8 @@ class Memo {
   /** Fold nodes, weighted by the ranges their sets hold, since the trie was last dropped. */
   foldWeight = 0;
   readonly services = new Map<string, Services>();
+  /** A source set (by id) intersected with the sources valid for a kind and protocol. */
+  readonly validSources = new Map<number, AddressSet>();
 }
 const memos = new WeakMap<PacketUniverse, Memo>();
 function memoOf(u: PacketUniverse): Memo {
@@ -94,7 +96,6 @@ export class GateAnalysis {
   /** Per rule: an id for its action, sources and services (equal content, equal ids). */
   readonly #contentId: readonly number[];
   readonly #cells = new Map<string, readonly Cell[]>();
-  readonly #valid = new Map<number, AddressSet>();
   #acl: PacketSet | undefined;
 
   constructor(
@@ -294,9 +295,11 @@ export class GateAnalysis {
 
   /** A rule's sources that can be valid with destinations of `kind` and `protocol`. */
   validSources(rule: number, kind: Kind, protocol: number): AddressSet {
-    const key = rule * 9 + kind * 3 + (protocol === 1 ? 1 : protocol === 58 ? 2 : 0);
-    let set = this.#valid.get(key);
-    if (!set) this.#valid.set(key, (set = intersectSets(this.gate.rules[rule]!.source, this.universe.validSources(kind, protocol))));
+    // Keyed by the rule's source set, not the rule: a million ACL entries have a few thousand sources.
+    const key = this.#sourceId[rule]! * 9 + kind * 3 + (protocol === 1 ? 1 : protocol === 58 ? 2 : 0);
+    const valid = memoOf(this.universe).validSources;
+    let set = valid.get(key);
+    if (!set) valid.set(key, (set = intersectSets(this.gate.rules[rule]!.source, this.universe.validSources(kind, protocol))));
     return set;
   }
 
