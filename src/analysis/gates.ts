@@ -65,7 +65,10 @@ interface Shape {
  * millions of fold nodes, each holding a set of up to hundreds of source ranges).
  */
 const FOLD_WEIGHT_LIMIT = 4_000_000;
-const SEGMENT_MEMO_LIMIT = 4_000;
+/** Cells memoised per gate, weighted by the rules they list (a segment of L rules and C cells: up to L × C). */
+const CELL_WEIGHT_LIMIT = 2_000_000;
+/** Segment services memoised per universe, weighted by their port pieces. */
+const SERVICES_WEIGHT_LIMIT = 1_000_000;
 
 /** Per-universe memo tables shared by every policy analysed in it. */
 class Memo {
@@ -79,6 +82,7 @@ class Memo {
   /** Fold nodes, weighted by the ranges their sets hold, since the trie was last dropped. */
   foldWeight = 0;
   readonly services = new Map<string, Services>();
+  servicesWeight = 0;
   /** A source set (by id) intersected with the sources valid for a kind and protocol. */
   readonly validSources = new Map<number, AddressSet>();
 }
@@ -96,6 +100,7 @@ export class GateAnalysis {
   /** Per rule: an id for its action, sources and services (equal content, equal ids). */
   readonly #contentId: readonly number[];
   readonly #cells = new Map<string, readonly Cell[]>();
+  #cellsWeight = 0;
   #acl: PacketSet | undefined;
 
   constructor(
@@ -228,7 +233,13 @@ export class GateAnalysis {
     }
     if (from <= 255) rest.push([from, 255]);
     if (rest.length > 0) out.push({ protocols: rest, lo: 0, hi: 0, rules: anyRules });
-    if (this.#cells.size >= SEGMENT_MEMO_LIMIT) this.#cells.clear();
+    let weight = out.length;
+    for (const cell of out) weight += cell.rules.length;
+    if (this.#cellsWeight + weight > CELL_WEIGHT_LIMIT) {
+      this.#cells.clear();
+      this.#cellsWeight = 0;
+    }
+    this.#cellsWeight += weight;
     this.#cells.set(key, out);
     return out;
   }
@@ -336,7 +347,14 @@ export class GateAnalysis {
     }
     pieces.sort((a, b) => a.lo - b.lo);
     for (const piece of pieces) pushProto(out, piece);
-    if (memo.size >= SEGMENT_MEMO_LIMIT) memo.clear();
+    let weight = 1;
+    for (const p of out) weight += p.ports.length;
+    const m = memoOf(this.universe);
+    if (m.servicesWeight + weight > SERVICES_WEIGHT_LIMIT) {
+      memo.clear();
+      m.servicesWeight = 0;
+    }
+    m.servicesWeight += weight;
     memo.set(key, out);
     return out;
   }
