@@ -13,7 +13,7 @@ import { splitByDecider } from './attribute.js';
 import { packetText } from './explain.js';
 import { PolicyAnalysis } from './gates.js';
 import type { Policy } from './policy.js';
-import { pushDst, servicesOp, type DstPiece } from './sets.js';
+import { diffSingleAcls } from './segment-diff.js';
 import { examplePacket, PacketUniverse, setKey, type PacketSet, type Product } from './universe.js';
 
 export { examplePacket };
@@ -34,7 +34,7 @@ export function diffPolicies(a: Policy, b: Policy): DiffResult {
   const universe = new PacketUniverse([...a.opaqueRoles, ...b.opaqueRoles]);
   const pa = new PolicyAnalysis(universe, a);
   const pb = new PolicyAnalysis(universe, b);
-  const fast = diffSingleGates(pa, pb);
+  const fast = diffSingleAcls(pa, pb);
   if (fast) return { universe, a: pa, b: pb, ...fast, equivalent: fast.addedSet.isEmpty() && fast.removedSet.isEmpty() };
   const domain = pa.domain().intersect(pb.domain());
   const inA = pa.permitted().intersect(domain);
@@ -42,43 +42,6 @@ export function diffPolicies(a: Policy, b: Policy): DiffResult {
   const addedSet = inB.minus(inA);
   const removedSet = inA.minus(inB);
   return { universe, a: pa, b: pb, addedSet, removedSet, equivalent: addedSet.isEmpty() && removedSet.isEmpty() };
-}
-
-/**
- * Two policies of one gate each over all packets (two rulesets): compared segment by segment over
- * the common refinement of their destination segments. Where both segments hold rules of equal
- * content their permitted services are equal, so only the segments an edit touched are computed,
- * and in them only the services of the edited rules.
- */
-function diffSingleGates(pa: PolicyAnalysis, pb: PolicyAnalysis): { addedSet: PacketSet; removedSet: PacketSet } | undefined {
-  const [ga, gb] = [pa.gates, pb.gates];
-  if (ga.length !== 1 || gb.length !== 1 || ga[0]!.gate.scope.kind !== 'all' || gb[0]!.gate.scope.kind !== 'all') return undefined;
-  const a = ga[0]!;
-  const b = gb[0]!;
-  const added: DstPiece[] = [];
-  const removed: DstPiece[] = [];
-  let i = 0;
-  let j = 0;
-  const sa = a.segments;
-  const sb = b.segments;
-  // Both lists cover every kind's whole line, in the same order: walk them together.
-  while (i < sa.length && j < sb.length) {
-    const x = sa[i]!;
-    const y = sb[j]!;
-    const lo = x.lo > y.lo ? x.lo : y.lo;
-    const hi = x.hi < y.hi ? x.hi : y.hi;
-    if (a.segmentKey(x.kind, x.rules) !== b.segmentKey(y.kind, y.rules)) {
-      // Only the services of the edited rules can differ (when the rules line up one to one).
-      const edited = a.editedServices(x.rules, b, y.rules);
-      const sx = edited ? a.servicesWithin(x.kind, x.rules, edited) : a.services(x.kind, x.rules);
-      const sy = edited ? b.servicesWithin(y.kind, y.rules, edited) : b.services(y.kind, y.rules);
-      pushDst(added, { kind: x.kind, lo, hi, services: servicesOp('minus', sy, sx) });
-      pushDst(removed, { kind: x.kind, lo, hi, services: servicesOp('minus', sx, sy) });
-    }
-    if (x.hi === hi) i++;
-    if (y.hi === hi) j++;
-  }
-  return { addedSet: pa.universe.fromPieces(added), removedSet: pa.universe.fromPieces(removed) };
 }
 
 // ------------------------------------------------------------------ products as data

@@ -50,14 +50,41 @@ function foldNode(set: AddressSet): FoldNode {
   return { set, firstKey: -1, first: undefined, more: undefined };
 }
 
+/** What a gate's analysis derives from its rules alone (gates that share rules share it). */
+interface Shape {
+  readonly sourceId: readonly number[];
+  readonly contentId: readonly number[];
+  readonly segments: readonly Segment[];
+}
+
+/**
+ * How much the memo tables may hold before they are dropped and rebuilt as needed. Dropping
+ * never changes an answer, only what is recomputed: walks visit neighbouring segments in turn,
+ * and those share most rules, so a bounded memo keeps most of its hits while memory stays
+ * proportional to the limit, not to the whole policy (a 100k-rule ruleset's switch ACL has
+ * millions of fold nodes, each holding a set of up to hundreds of source ranges).
+ */
+const FOLD_WEIGHT_LIMIT = 4_000_000;
+/** Cells memoised per gate, weighted by the rules they list (a segment of L rules and C cells: up to L × C). */
+const CELL_WEIGHT_LIMIT = 2_000_000;
+/** Segment services memoised per universe, weighted by their port pieces. */
+const SERVICES_WEIGHT_LIMIT = 1_000_000;
+
 /** Per-universe memo tables shared by every policy analysed in it. */
 class Memo {
+  /** An artifact's gates often share one rule list (an ACL bound in and out): segmented once. */
+  readonly shapes = new WeakMap<readonly AclRule[], Shape>();
   readonly sourceIds = new Map<string, number>();
   readonly sources: AddressSet[] = [];
   /** Ids of what a segment's services depend on per rule: action, sources and services. */
   readonly contentIds = new Map<string, number>();
   readonly foldRoots = new Map<string, FoldNode>();
+  /** Fold nodes, weighted by the ranges their sets hold, since the trie was last dropped. */
+  foldWeight = 0;
   readonly services = new Map<string, Services>();
+  servicesWeight = 0;
+  /** A source set (by id) intersected with the sources valid for a kind and protocol. */
+  readonly validSources = new Map<number, AddressSet>();
 }
 const memos = new WeakMap<PacketUniverse, Memo>();
 function memoOf(u: PacketUniverse): Memo {
@@ -73,7 +100,7 @@ export class GateAnalysis {
   /** Per rule: an id for its action, sources and services (equal content, equal ids). */
   readonly #contentId: readonly number[];
   readonly #cells = new Map<string, readonly Cell[]>();
-  readonly #valid = new Map<number, AddressSet>();
+  #cellsWeight = 0;
   #acl: PacketSet | undefined;
 
   constructor(
@@ -81,6 +108,13 @@ export class GateAnalysis {
     readonly gate: Gate,
   ) {
     const memo = memoOf(universe);
+    const shape = memo.shapes.get(gate.rules);
+    if (shape) {
+      this.#sourceId = shape.sourceId;
+      this.#contentId = shape.contentId;
+      this.segments = shape.segments;
+      return;
+    }
     // Rules share set objects (a role's addresses, a named service): each is keyed once.
     const sourceOf = new Map<AddressSet, number>();
     this.#sourceId = gate.rules.map((r) => {
@@ -105,6 +139,7 @@ export class GateAnalysis {
       return id;
     });
     this.segments = this.#segment();
+    memo.shapes.set(gate.rules, { sourceId: this.#sourceId, contentId: this.#contentId, segments: this.segments });
   }
 
   #segment(): Segment[] {
@@ -198,6 +233,13 @@ export class GateAnalysis {
     }
     if (from <= 255) rest.push([from, 255]);
     if (rest.length > 0) out.push({ protocols: rest, lo: 0, hi: 0, rules: anyRules });
+    let weight = out.length;
+    for (const cell of out) weight += cell.rules.length;
+    if (this.#cellsWeight + weight > CELL_WEIGHT_LIMIT) {
+      this.#cells.clear();
+      this.#cellsWeight = 0;
+    }
+    this.#cellsWeight += weight;
     this.#cells.set(key, out);
     return out;
   }
@@ -214,6 +256,10 @@ export class GateAnalysis {
   #foldRoot(kind: Kind, protocol: number, valid: AddressSet): FoldNode {
     const memo = memoOf(this.universe);
     const rootKey = `${kind}:${protocol === 1 || protocol === 58 ? protocol : 0}:${this.gate.fallback}`;
+    if (memo.foldWeight > FOLD_WEIGHT_LIMIT) {
+      memo.foldRoots.clear();
+      memo.foldWeight = 0;
+    }
     let node = memo.foldRoots.get(rootKey);
     if (!node) {
       node = foldNode(this.gate.fallback === 'allow' ? valid : { v4: [], v6: [], opaque: [] });
@@ -230,6 +276,7 @@ export class GateAnalysis {
     let child = node.more?.get(id);
     if (!child) {
       child = foldNode(r.action === 'allow' ? unionSets(this.validSources(i, kind, protocol), node.set) : subtractSets(node.set, r.source));
+      memoOf(this.universe).foldWeight += 1 + child.set.v4.length + child.set.v6.length + child.set.opaque.length;
       if (node.first === undefined) {
         node.firstKey = id;
         node.first = child;
@@ -259,9 +306,11 @@ export class GateAnalysis {
 
   /** A rule's sources that can be valid with destinations of `kind` and `protocol`. */
   validSources(rule: number, kind: Kind, protocol: number): AddressSet {
-    const key = rule * 9 + kind * 3 + (protocol === 1 ? 1 : protocol === 58 ? 2 : 0);
-    let set = this.#valid.get(key);
-    if (!set) this.#valid.set(key, (set = intersectSets(this.gate.rules[rule]!.source, this.universe.validSources(kind, protocol))));
+    // Keyed by the rule's source set, not the rule: a million ACL entries have a few thousand sources.
+    const key = this.#sourceId[rule]! * 9 + kind * 3 + (protocol === 1 ? 1 : protocol === 58 ? 2 : 0);
+    const valid = memoOf(this.universe).validSources;
+    let set = valid.get(key);
+    if (!set) valid.set(key, (set = intersectSets(this.gate.rules[rule]!.source, this.universe.validSources(kind, protocol))));
     return set;
   }
 
@@ -298,6 +347,14 @@ export class GateAnalysis {
     }
     pieces.sort((a, b) => a.lo - b.lo);
     for (const piece of pieces) pushProto(out, piece);
+    let weight = 1;
+    for (const p of out) weight += p.ports.length;
+    const m = memoOf(this.universe);
+    if (m.servicesWeight + weight > SERVICES_WEIGHT_LIMIT) {
+      memo.clear();
+      m.servicesWeight = 0;
+    }
+    m.servicesWeight += weight;
     memo.set(key, out);
     return out;
   }
@@ -406,23 +463,39 @@ export class PolicyAnalysis {
 
   /** The packets the policy judges: every packet for a ruleset; for an artifact, its gates' scopes. */
   domain(): PacketSet {
-    return (this.#domain ??= this.gates.reduce((acc, g) => acc.union(g.scope()), this.universe.empty()));
+    return (this.#domain ??= pairwise(this.gates.map((g) => g.scope()), (x, y) => x.union(y)) ?? this.universe.empty());
   }
 
   /** The valid packets the policy permits (those outside every gate's scope included). */
   permitted(): PacketSet {
     if (!this.#permitted) {
       const all = this.universe.all();
-      this.#permitted = this.gates.reduce((acc, g) => {
+      const passes = this.gates.map((g) => {
         // A gate's ACL holds only valid packets, so its intersection with every packet is itself.
-        if (g.gate.scope.kind === 'all') return acc === all ? g.acl() : acc.intersect(g.acl());
+        if (g.gate.scope.kind === 'all') return g.acl();
         // Outside its scope a gate lets everything through.
         const scope = g.scope();
-        return acc.intersect(g.acl().intersect(scope).union(all.minus(scope)));
-      }, all);
+        return g.acl().intersect(scope).union(all.minus(scope));
+      });
+      this.#permitted = pairwise(passes, (x, y) => x.intersect(y)) ?? all;
     }
     return this.#permitted;
   }
+}
+
+/**
+ * Combines sets pairwise, as a balanced tree: with many gates (an nftables ruleset has two per
+ * role) each set takes part in log2(n) operations, not up to n as in a left fold.
+ */
+function pairwise(sets: readonly PacketSet[], op: (x: PacketSet, y: PacketSet) => PacketSet): PacketSet | undefined {
+  let level = sets;
+  while (level.length > 1) {
+    const next: PacketSet[] = [];
+    for (let i = 0; i + 1 < level.length; i += 2) next.push(op(level[i]!, level[i + 1]!));
+    if (level.length % 2 === 1) next.push(level[level.length - 1]!);
+    level = next;
+  }
+  return level[0];
 }
 
 /** The index of the last element of a sorted list at or below x (the list starts at or below it). */

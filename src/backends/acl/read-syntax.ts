@@ -37,7 +37,24 @@ export interface Binding {
   readonly span: Span;
 }
 
+/** A word of a line; its span is made only when a diagnostic needs it (most words never do). */
+class LineWord implements Word {
+  constructor(
+    readonly text: string,
+    readonly source: SourceFile,
+    readonly start: number,
+  ) {}
+
+  get span(): Span {
+    return this.source.span(this.start, this.start + this.text.length);
+  }
+}
+
 export class Reader {
+  /** Prefixes and wildcard masks already parsed: an ACL repeats a few addresses many times. */
+  readonly #prefixes = new Map<string, AclAddress>();
+  readonly #wildcards = new Map<string, number>();
+
   constructor(
     readonly source: SourceFile,
     readonly target: DialectId,
@@ -53,7 +70,7 @@ export class Reader {
   /** The words of one line, each with its span. */
   words(lineStart: number, line: string): Word[] {
     const out: Word[] = [];
-    for (const m of line.matchAll(/\S+/g)) out.push({ text: m[0], span: this.source.span(lineStart + m.index, lineStart + m.index + m[0].length) });
+    for (const m of line.matchAll(/\S+/g)) out.push(new LineWord(m[0], this.source, lineStart + m.index));
     return out;
   }
 
@@ -69,17 +86,35 @@ export class Reader {
     if (t === 'addrgroup' || t === 'object-group' || t === 'net-group') this.unsupported(first.span, 'an object group');
     if (family === 4) {
       const mask = w[at.i++] ?? this.fail(first.span, 'expected a wildcard mask');
-      const m = parseAddress(mask.text);
-      if (!m || m.family !== 4) this.fail(mask.span, `expected a wildcard mask, found ${JSON.stringify(mask.text)}`);
-      const inverted = m.value;
-      // A contiguous wildcard is 2^k - 1.
-      if ((inverted & (inverted + 1n)) !== 0n) this.unsupported(mask.span, `the discontiguous wildcard ${mask.text}`);
-      return this.prefix(first, 4, 32 - inverted.toString(2).replace(/^0$/, '').length);
+      return this.prefix(first, 4, this.wildcardLength(mask));
     }
     return this.fail(first.span, `expected an address, found ${JSON.stringify(t)}`);
   }
 
+  /** The prefix length of a contiguous wildcard mask (`0.0.0.255` is 24). */
+  wildcardLength(mask: Word): number {
+    const known = this.#wildcards.get(mask.text);
+    if (known !== undefined) return known;
+    const m = parseAddress(mask.text);
+    if (!m || m.family !== 4) this.fail(mask.span, `expected a wildcard mask, found ${JSON.stringify(mask.text)}`);
+    const inverted = m.value;
+    // A contiguous wildcard is 2^k - 1.
+    if ((inverted & (inverted + 1n)) !== 0n) this.unsupported(mask.span, `the discontiguous wildcard ${mask.text}`);
+    const length = 32 - inverted.toString(2).replace(/^0$/, '').length;
+    this.#wildcards.set(mask.text, length);
+    return length;
+  }
+
   prefix(w: Word, family: Family, length: number, span = w.span): AclAddress {
+    const key = `${family} ${w.text} ${length}`;
+    const known = this.#prefixes.get(key);
+    if (known) return known;
+    const parsed = this.#parsePrefix(w, family, length, span);
+    this.#prefixes.set(key, parsed);
+    return parsed;
+  }
+
+  #parsePrefix(w: Word, family: Family, length: number, span: Span): AclAddress {
     const a = parseAddress(w.text);
     const bits = family === 4 ? 32 : 128;
     if (!a || a.family !== family || !Number.isInteger(length) || length < 0 || length > bits) this.fail(span, `expected an IPv${family} address, found ${JSON.stringify(w.text)}`);

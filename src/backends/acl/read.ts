@@ -24,12 +24,13 @@ const SKIP = /^(end|configure terminal|conf t|exit|counters per-entry|statistics
 
 function readFile(reader: Reader, acls: Map<string, ParsedAcl>, bindings: Binding[]): void {
   const text = reader.source.text;
-  let offset = 0;
   let current: ParsedAcl | undefined;
   let iface: string | undefined;
-  for (const raw of text.split('\n')) {
-    const start = offset;
-    offset += raw.length + 1;
+  // Line by line without splitting the whole text first (a 100k-rule ACL has millions of lines).
+  for (let start = 0, end = 0; start <= text.length; start = end + 1) {
+    end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const raw = text.slice(start, end);
     const line = raw.replace(/\r$/, '');
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('!') || trimmed.startsWith('#')) continue;

@@ -16,7 +16,7 @@
  */
 import { emptySet, unionSets, universe, type AddressSet, type Family, type Role, type ServiceSet } from '../../ir/index.js';
 import { cidrSet } from '../../ir/index.js';
-import type { AclRule, Gate, Policy } from '../../analysis/policy.js';
+import type { AclRule, Gate, Origin, Policy } from '../../analysis/policy.js';
 import type { DialectId } from './dialect.js';
 import { ECHO_REPLY, ECHO_REQUEST, ICMP, ICMPV6, type Acl, type AclAddress, type AclEntry } from './model.js';
 
@@ -27,8 +27,15 @@ const FAMILY_ALL: Readonly<Record<Family, AddressSet>> = {
 
 const ANY_SERVICE: ServiceSet = { any: true, entries: [] };
 
-function addresses(a: AclAddress, family: Family): AddressSet {
-  return a.kind === 'any' ? FAMILY_ALL[family] : cidrSet(a.cidr);
+/** A CIDR's set, parsed once per distinct CIDR (rules then share set objects, as the analysis expects). */
+function addressesOf(): (a: AclAddress, family: Family) => AddressSet {
+  const sets = new Map<string, AddressSet>();
+  return (a, family) => {
+    if (a.kind === 'any') return FAMILY_ALL[family];
+    let set = sets.get(a.cidr);
+    if (!set) sets.set(a.cidr, (set = cidrSet(a.cidr)));
+    return set;
+  };
 }
 
 const full = (r: readonly [number, number] | undefined): boolean => r === undefined || (r[0] === 0 && r[1] === 65535);
@@ -61,6 +68,35 @@ function implicitV6(id: DialectId): AclEntry[] {
   return types.map((t) => ({ kind: 'entry', action: 'allow', protocol: ICMPV6, source: { kind: 'any' }, destination: { kind: 'any' }, icmpType: t }));
 }
 
+/** An entry's origin, `NAME entry N`; the text is made only when output names the entry. */
+class EntryOrigin implements Origin {
+  constructor(
+    readonly acl: string,
+    /** The entry's number; undefined for the platform's implicit neighbour discovery. */
+    readonly entry: number | undefined,
+  ) {}
+
+  get label(): string {
+    return this.entry === undefined ? `${this.acl} implicit neighbour discovery` : `${this.acl} entry ${this.entry}`;
+  }
+
+  get text(): string {
+    return this.label;
+  }
+}
+
+/** One object per distinct service set, so a million entries hold a few hundred of them. */
+function sharedServices(): (s: ServiceSet) => ServiceSet {
+  const known = new Map<string, ServiceSet>();
+  return (s) => {
+    const key = s.any ? '*' : s.entries.map((e) => `${e.protocol}/${e.ports?.map(([a, b]) => `${a}-${b}`).join(',') ?? ''}`).join('+');
+    const hit = known.get(key);
+    if (hit) return hit;
+    known.set(key, s);
+    return s;
+  };
+}
+
 export function aclRules(acl: Acl, view: 'opening' | 'reply', id: DialectId): AclRule[] {
   const entries = acl.lines.filter((l): l is AclEntry => l.kind === 'entry');
   // An empty ACL permits everything on the interface it is bound to.
@@ -69,18 +105,20 @@ export function aclRules(acl: Acl, view: 'opening' | 'reply', id: DialectId): Ac
   }
   const all = acl.family === 6 ? [...entries, ...implicitV6(id)] : entries;
   const rules: AclRule[] = [];
+  const addresses = addressesOf();
+  const shared = sharedServices();
   all.forEach((e, i) => {
-    const services = view === 'opening' ? openingServices(e) : replyServices(e, acl.family);
-    if (!services) return;
+    const read = view === 'opening' ? openingServices(e) : replyServices(e, acl.family);
+    if (!read) return;
+    const services = shared(read);
     const src = addresses(e.source, acl.family);
     const dst = addresses(e.destination, acl.family);
-    const label = i < entries.length ? `${acl.name} entry ${i + 1}` : `${acl.name} implicit neighbour discovery`;
     rules.push({
       action: e.action,
       source: view === 'opening' ? src : dst,
       destination: view === 'opening' ? dst : src,
       services,
-      origin: { label, text: label },
+      origin: new EntryOrigin(acl.name, i < entries.length ? i + 1 : undefined),
     });
   });
   return rules;

@@ -47,6 +47,9 @@ const SERVICE_PORTS: Readonly<Record<string, number>> = {
 };
 
 export class ReadEnv {
+  /** Address fields already resolved: rules repeat a few aliases and networks many times. */
+  readonly #addresses = new Map<string, AddressSet>();
+
   constructor(
     readonly aliases: ReadonlyMap<string, ReadAlias>,
     readonly interfaces: ReadonlyMap<string, InterfaceAddress>,
@@ -54,6 +57,13 @@ export class ReadEnv {
 
   /** An address field value: `any`, an alias, an address or CIDR, an address range `a-b`. */
   address(value: string, span: Span | undefined, seen: readonly string[] = []): AddressSet {
+    if (seen.length > 0) return this.#resolve(value, span, seen);
+    let set = this.#addresses.get(value);
+    if (!set) this.#addresses.set(value, (set = this.#resolve(value, span, seen)));
+    return set;
+  }
+
+  #resolve(value: string, span: Span | undefined, seen: readonly string[]): AddressSet {
     const v = value.trim();
     if (v === 'any') return { v4: [[0, 0xffffffff]], v6: [[0n, (1n << 128n) - 1n]], opaque: [] };
     const literal = literalAddress(v);
