@@ -69,6 +69,17 @@ function expectPartition(parts: readonly Decided[], whole: PacketSet, context: s
   expect(union.equals(whole), context).toBe(true);
 }
 
+/** The permitted and denied sets split by deciding rule, each checked to be a partition. */
+function splitBoth(pa: PolicyAnalysis, text: string): { permitted: PacketSet; allowParts: Decided[]; denyParts: Decided[] } {
+  const permitted = pa.permitted();
+  const denied = permitted.complement();
+  const allowParts = splitByDecider(pa, permitted, 'allow');
+  const denyParts = splitByDecider(pa, denied, 'deny');
+  expectPartition(allowParts, permitted, `allowed parts\n${text}`);
+  expectPartition(denyParts, denied, `denied parts\n${text}`);
+  return { permitted, allowParts, denyParts };
+}
+
 describe('diff attribution: the deciding rule of every packet', () => {
   it('splits the permitted and the denied set exactly as explain decides', () => {
     const stats = { rulesets: 0, packets: 0, allowParts: 0, denyParts: 0, byRule: 0, byDefault: 0 };
@@ -76,13 +87,7 @@ describe('diff attribution: the deciding rule of every packet', () => {
       fc.property(modelArb, fc.array(rawPacketArb, { minLength: 16, maxLength: 16 }), (m, raws) => {
         const { ir, text } = load(m);
         const policy = rulesetPolicy(ir, 'main.pal');
-        const pa = new PolicyAnalysis(new PacketUniverse(policy.opaqueRoles), policy);
-        const permitted = pa.permitted();
-        const denied = permitted.complement();
-        const allowParts = splitByDecider(pa, permitted, 'allow');
-        const denyParts = splitByDecider(pa, denied, 'deny');
-        expectPartition(allowParts, permitted, `allowed parts\n${text}`);
-        expectPartition(denyParts, denied, `denied parts\n${text}`);
+        const { permitted, allowParts, denyParts } = splitBoth(new PolicyAnalysis(new PacketUniverse(policy.opaqueRoles), policy), text);
         stats.rulesets++;
         stats.allowParts += allowParts.length;
         stats.denyParts += denyParts.length;
@@ -130,13 +135,7 @@ describe('diff attribution on policies of several gates', () => {
             { ...gb, name: 'b', scope: scoped ? { kind: 'destination', addresses: scoped } : { kind: 'all' } },
           ],
         };
-        const pa = new PolicyAnalysis(new PacketUniverse(opaqueRoles), policy);
-        const permitted = pa.permitted();
-        const denied = permitted.complement();
-        const allowParts = splitByDecider(pa, permitted, 'allow');
-        const denyParts = splitByDecider(pa, denied, 'deny');
-        expectPartition(allowParts, permitted, `allowed parts\n${text}`);
-        expectPartition(denyParts, denied, `denied parts\n${text}`);
+        const { permitted, allowParts, denyParts } = splitBoth(new PolicyAnalysis(new PacketUniverse(opaqueRoles), policy), text);
         stats.policies++;
         const c = candidates(ma);
         for (const raw of raws) {
