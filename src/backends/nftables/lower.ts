@@ -91,24 +91,40 @@ interface RulePlan {
  * The plans of one chain direction. A plan is kept only while a role still to be lowered needs
  * it (the index says how many roles each rule concerns), so memory holds the plans in use, not
  * every rule's.
+ *
+ * Each role's rules are kept as positions in the ruleset, looked up once here in one pass over
+ * the index (where they are cheap), so lowering a role reaches its rules' plans by position.
  */
 class PlanCache {
-  readonly #position: ReadonlyMap<Rule, number>;
+  readonly #rules: readonly Rule[];
   readonly #plans: (RulePlan | undefined)[];
   readonly #left: Uint32Array;
+  /** The positions of each role's rules (by the role's position in the ruleset), in rule order. */
+  readonly #positions: Uint32Array[];
 
-  constructor(position: ReadonlyMap<Rule, number>, ruleLists: Iterable<readonly Rule[]>) {
-    this.#position = position;
-    this.#plans = new Array<RulePlan | undefined>(position.size);
-    this.#left = new Uint32Array(position.size);
-    for (const rules of ruleLists) for (const rule of rules) this.#left[position.get(rule)!]!++;
+  constructor(rules: readonly Rule[], position: ReadonlyMap<Rule, number>, ruleLists: readonly (readonly Rule[])[]) {
+    this.#rules = rules;
+    this.#plans = new Array<RulePlan | undefined>(rules.length);
+    this.#left = new Uint32Array(rules.length);
+    this.#positions = ruleLists.map((list) => {
+      const positions = new Uint32Array(list.length);
+      list.forEach((rule, k) => this.#left[(positions[k] = position.get(rule)!)]!++);
+      return positions;
+    });
   }
 
-  /** The rule's plan on chain `name`, made on first use and forgotten after its last expected use. */
-  get(rule: Rule, name: ChainName, context: NftContext): RulePlan {
-    const i = this.#position.get(rule);
-    if (i === undefined) return rulePlan(rule, name, context);
-    const plan = this.#plans[i] ?? rulePlan(rule, name, context);
+  /** The positions of the rules that concern the role at position `role`, in rule order. */
+  positions(role: number): Uint32Array {
+    return this.#positions[role]!;
+  }
+
+  rule(i: number): Rule {
+    return this.#rules[i]!;
+  }
+
+  /** The plan of the rule at position `i` on chain `name`, made on first use and forgotten after its last expected use. */
+  get(i: number, name: ChainName, context: NftContext): RulePlan {
+    const plan = this.#plans[i] ?? rulePlan(this.#rules[i]!, name, context);
     if (this.#left[i]! > 0) this.#left[i]!--;
     this.#plans[i] = this.#left[i]! > 0 ? plan : undefined;
     return plan;
@@ -121,6 +137,8 @@ export interface NftContext {
   readonly roleAddresses: AddressSet;
   readonly options: NftOptions;
   readonly plans: Record<ChainName, PlanCache>;
+  /** Each role's position in the ruleset. */
+  readonly rolePosition: ReadonlyMap<Role, number>;
   /** Named sets by name, shared by every table that uses them with the same CIDRs. */
   readonly sets: Map<string, NftSet>;
   /** The default-deny statements of each chain, shared by every role. */
@@ -135,9 +153,10 @@ export function nftContext(ir: Ruleset, options: NftOptions): NftContext {
     roleAddresses: ir.roles.reduce((acc, r) => unionSets(acc, r.addresses ?? emptySet), emptySet),
     options,
     plans: {
-      input: new PlanCache(position, ir.roles.map((r) => index.to(r))),
-      output: new PlanCache(position, ir.roles.map((r) => index.from(r))),
+      input: new PlanCache(ir.rules, position, ir.roles.map((r) => index.to(r))),
+      output: new PlanCache(ir.rules, position, ir.roles.map((r) => index.from(r))),
     },
+    rolePosition: new Map(ir.roles.map((role, i) => [role, i])),
     sets: new Map(),
     defaults: new Map(),
   };
@@ -147,9 +166,9 @@ export function lowerRole(ir: Ruleset, role: Role, header: readonly string[], co
   const own = role.addresses ?? emptySet;
   const sets = new SetRegistry();
   const { index } = context;
-  const chains: NftChain[] = [chain(ir, index.to(role), 'input', own, sets, context)];
-  const from = index.from(role);
-  if (restrictsEgress(ir, from, own)) chains.push(chain(ir, from, 'output', own, sets, context));
+  const at = context.rolePosition.get(role)!;
+  const chains: NftChain[] = [chain(ir, at, 'input', own, sets, context)];
+  if (restrictsEgress(ir, index.from(role), own)) chains.push(chain(ir, at, 'output', own, sets, context));
   return { name: context.options.table, header, sets: sets.all(), chains };
 }
 
@@ -173,9 +192,10 @@ function statement(
   return { kind: 'statement', matches, counter: options.counters, verdict, ...(comment !== undefined ? { comment } : {}) };
 }
 
+/** The chain `name` of the role at position `role` in the ruleset. */
 function chain(
   ir: Ruleset,
-  rules: readonly Rule[],
+  role: number,
   name: ChainName,
   own: AddressSet,
   sets: SetRegistry,
@@ -205,8 +225,9 @@ function chain(
   }
 
   const plans = context.plans[name];
-  for (const rule of rules) {
-    const plan = plans.get(rule, name, context);
+  for (const i of plans.positions(role)) {
+    const rule = plans.rule(i);
+    const plan = plans.get(i, name, context);
     // The remark goes before the rule's statements, and away again when there are none.
     if (plan.remark !== undefined) lines.push(plan.remark);
     const before = lines.length;
