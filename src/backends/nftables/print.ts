@@ -69,12 +69,14 @@ function match(m: NftMatch): string {
   }
 }
 
+/** The matches, the counter, the verdict and the comment, separated by spaces. */
 function statement(s: NftStatement): string {
-  const parts = s.matches.map(match);
-  if (s.counter) parts.push('counter');
-  parts.push(s.verdict);
-  if (s.comment !== undefined) parts.push(`comment "${s.comment}"`);
-  return parts.join(' ');
+  let text = '';
+  for (const m of s.matches) text += `${match(m)} `;
+  if (s.counter) text += 'counter ';
+  text += s.verdict;
+  if (s.comment !== undefined) text += ` comment "${s.comment}"`;
+  return text;
 }
 
 /** A chain's line, indented. */
