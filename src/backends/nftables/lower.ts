@@ -55,14 +55,92 @@ const FULL: Record<Family, AddressRanges> = { 4: [[0, V4_MAX]], 6: [[0n, V6_MAX]
 type Side = 'saddr' | 'daddr';
 type ChainName = 'input' | 'output';
 
-/** Collects the named sets a table uses (the last use of a name wins). */
-class SetRegistry {
-  readonly #sets = new Map<string, NftSet>();
-  use(set: NftSet): void {
-    this.#sets.set(set.name, set);
+/**
+ * The named sets of one ruleset (a zone's or a role's addresses in one family). Names are ranked
+ * once in name order, so a table lists the sets it uses in name order by sorting their ranks; a
+ * set stays the same object while its CIDRs do, so the printer prints its block once.
+ */
+class NamedSets {
+  /** Set names by rank. */
+  readonly #names: string[];
+  /** Ranks by family and zone or role name (the IR's own strings, so no name is built per lookup). */
+  readonly #rank: Record<Family, Map<string, number>> = { 4: new Map(), 6: new Map() };
+  /** A name not known in advance was ranked after the others: order tables by name then. */
+  #unranked = false;
+  readonly #latest: (NftSet | undefined)[] = [];
+  /** For the table being collected (tables are lowered one at a time): its number and each rank's slot in it. */
+  #table = 0;
+  readonly #stamp: number[] = [];
+  readonly #slot: number[] = [];
+
+  /** `owners`: the names of the zones and roles, each with a set per family. */
+  constructor(owners: readonly string[]) {
+    const named = [...new Set(owners)].flatMap((owner) => ([4, 6] as const).map((family) => ({ owner, family, name: setName(owner, family) })));
+    named.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    this.#names = named.map((n) => n.name);
+    named.forEach((n, i) => this.#rank[n.family].set(n.owner, i));
   }
+
+  /** The set of `owner`'s addresses in `family`, holding `cidrs` (the last one made when its CIDRs changed), and its rank. */
+  get(owner: string, family: Family, cidrs: readonly string[]): { set: NftSet; rank: number } {
+    let rank = this.#rank[family].get(owner);
+    if (rank === undefined) {
+      this.#unranked = true;
+      this.#rank[family].set(owner, (rank = this.#names.push(setName(owner, family)) - 1));
+    }
+    let set = this.#latest[rank];
+    if (set === undefined || set.cidrs !== cidrs) this.#latest[rank] = set = { name: this.#names[rank]!, family, cidrs };
+    return { set, rank };
+  }
+
+  /** Starts collecting a new table's sets. */
+  table(): SetRegistry {
+    return new SetRegistry(this, ++this.#table);
+  }
+
+  /** The slot of `rank` in table `table`, or -1 on its first use there (then `slot` is its slot). */
+  slotOf(rank: number, table: number, slot: number): number {
+    if (this.#stamp[rank] === table) return this.#slot[rank]!;
+    this.#stamp[rank] = table;
+    this.#slot[rank] = slot;
+    return -1;
+  }
+
+  compare(a: number, b: number): number {
+    if (!this.#unranked) return a - b;
+    return this.#names[a]! < this.#names[b]! ? -1 : 1;
+  }
+}
+
+function setName(owner: string, family: Family): string {
+  return `${owner}_v${family}`;
+}
+
+/** Collects the named sets a table uses (the last use of a name wins), listed in name order. */
+class SetRegistry {
+  readonly #named: NamedSets;
+  readonly #table: number;
+  readonly #ranks: number[] = [];
+  readonly #sets: NftSet[] = [];
+
+  constructor(named: NamedSets, table: number) {
+    this.#named = named;
+    this.#table = table;
+  }
+
+  use(rank: number, set: NftSet): void {
+    const slot = this.#named.slotOf(rank, this.#table, this.#sets.length);
+    if (slot >= 0) {
+      this.#sets[slot] = set;
+      return;
+    }
+    this.#ranks.push(rank);
+    this.#sets.push(set);
+  }
+
   all(): NftSet[] {
-    return [...this.#sets.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+    const order = this.#ranks.map((_, i) => i).sort((i, j) => this.#named.compare(this.#ranks[i]!, this.#ranks[j]!));
+    return order.map((i) => this.#sets[i]!);
   }
 }
 
@@ -72,8 +150,9 @@ interface FamilyPlan {
   readonly entries: readonly ServiceEntry[] | 'any';
   /** The other side's match; undefined when it is every address of the family. */
   readonly other: NftMatch | undefined;
-  /** The named set `other` refers to, if any. */
+  /** The named set `other` refers to, if any, and its rank. */
   readonly set: NftSet | undefined;
+  readonly setRank: number;
   readonly services: readonly NftMatch[][];
   /** The statements when the rule covers all of the role's addresses in this family. */
   readonly covered: readonly NftStatement[];
@@ -139,8 +218,8 @@ export interface NftContext {
   readonly plans: Record<ChainName, PlanCache>;
   /** Each role's position in the ruleset. */
   readonly rolePosition: ReadonlyMap<Role, number>;
-  /** Named sets by name, shared by every table that uses them with the same CIDRs. */
-  readonly sets: Map<string, NftSet>;
+  /** Named sets, shared by every table that uses them with the same CIDRs. */
+  readonly sets: NamedSets;
   /** The default-deny statements of each chain, shared by every role. */
   readonly defaults: Map<ChainName, readonly NftStatement[]>;
 }
@@ -157,14 +236,14 @@ export function nftContext(ir: Ruleset, options: NftOptions): NftContext {
       output: new PlanCache(ir.rules, position, ir.roles.map((r) => index.from(r))),
     },
     rolePosition: new Map(ir.roles.map((role, i) => [role, i])),
-    sets: new Map(),
+    sets: new NamedSets([...ir.zones, ...ir.roles].map((z) => z.name)),
     defaults: new Map(),
   };
 }
 
 export function lowerRole(ir: Ruleset, role: Role, header: readonly string[], context: NftContext): NftTable {
   const own = role.addresses ?? emptySet;
-  const sets = new SetRegistry();
+  const sets = context.sets.table();
   const { index } = context;
   const at = context.rolePosition.get(role)!;
   const chains: NftChain[] = [chain(ir, at, 'input', own, sets, context)];
@@ -275,11 +354,11 @@ function rulePlan(rule: Rule, name: ChainName, context: NftContext): RulePlan {
       ? ('any' as const)
       : rule.services.entries.filter((e) => (protocolFamily(e.protocol) ?? family) === family);
     if (entries !== 'any' && entries.length === 0) continue;
-    const { other, set } = otherMatch(otherEnd, otherRanges, family, otherSide, context.sets);
+    const { other, set, setRank } = otherMatch(otherEnd, otherRanges, family, otherSide, context.sets);
     const services = serviceMatches(entries);
     const base: NftMatch[] = other === undefined ? [{ kind: 'nfproto', family }] : [other];
     const covered = services.map((s) => statement(options, [...base, ...s], verdict, rule.name));
-    families.push({ family, entries, other, set, services, covered });
+    families.push({ family, entries, other, set, setRank, services, covered });
   }
   const [a, b] = families;
   let familyFree: NftStatement[] | undefined;
@@ -342,7 +421,7 @@ function familyStatements(
   out: (NftStatement | NftRemark)[],
 ): void {
   if (mine === undefined) return;
-  if (f.set !== undefined) sets.use(f.set);
+  if (f.set !== undefined) sets.use(f.setRank, f.set);
   if (mine === COVERED) {
     for (const s of f.covered) out.push(s);
     return;
@@ -359,18 +438,16 @@ function otherMatch(
   ranges: AddressRanges,
   family: Family,
   side: Side,
-  named: Map<string, NftSet>,
-): { other: NftMatch | undefined; set: NftSet | undefined } {
-  if (rangesEqual(ranges, FULL[family])) return { other: undefined, set: undefined };
+  named: NamedSets,
+): { other: NftMatch | undefined; set: NftSet | undefined; setRank: number } {
+  if (rangesEqual(ranges, FULL[family])) return { other: undefined, set: undefined, setRank: -1 };
   const only = end.terms.length === 1 && end.except.length === 0 ? end.terms[0] : undefined;
   const cidrs = toCidrs(family, ranges);
   if (only && (only.kind === 'zone' || only.kind === 'role')) {
-    const setName = `${only.name}_v${family}`;
-    let set = named.get(setName);
-    if (set === undefined || set.cidrs !== cidrs) named.set(setName, (set = { name: setName, family, cidrs }));
-    return { other: { kind: 'address', family, side, set: setName }, set };
+    const { set, rank } = named.get(only.name, family, cidrs);
+    return { other: { kind: 'address', family, side, set: set.name }, set, setRank: rank };
   }
-  return { other: { kind: 'address', family, side, cidrs }, set: undefined };
+  return { other: { kind: 'address', family, side, cidrs }, set: undefined, setRank: -1 };
 }
 
 function mergeEntries(a: readonly ServiceEntry[], b: readonly ServiceEntry[]): ServiceEntry[] {
