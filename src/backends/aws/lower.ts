@@ -112,7 +112,8 @@ function lower(ir: Ruleset, options: SgOptions): Shared {
     rawGroups.push({ role, ingress: side('ingress'), egress: side('egress') });
   }
   // Only the rules that become security-group rules need an AWS description.
-  const used = new Set(rawGroups.flatMap((g) => [...g.ingress, ...g.egress].flatMap((e) => (e.rule ? [e.rule] : []))));
+  const used = new Set<Rule>();
+  for (const g of rawGroups) for (const list of [g.ingress, g.egress]) for (const e of list) if (e.rule) used.add(e.rule);
   for (const rule of ir.rules.filter((r) => used.has(r))) {
     const text = describe(rule);
     if (text.length > 255) reports.push(same(error('PAL6102', rule.span, rule.name, `it has ${text.length} characters; AWS allows at most 255`)));
@@ -122,11 +123,16 @@ function lower(ir: Ruleset, options: SgOptions): Shared {
     }
   }
   // Naming every entry is only needed for the artifacts: a refused ruleset (check alone) skips it.
+  // The unnamed entries are let go once named (the lowering is cached with the ruleset).
   let model: SgModel | undefined;
+  let unnamed: typeof rawGroups | undefined = rawGroups;
   return {
     get model(): SgModel {
-      return (model ??= {
-        groups: nameEntries(rawGroups).map(
+      if (model !== undefined) return model;
+      const raw = unnamed!;
+      unnamed = undefined;
+      return (model = {
+        groups: nameEntries(raw).map(
           (g): SecurityGroup => ({
             role: g.role.name,
             name: `${options.name_prefix}${g.role.name}`,
