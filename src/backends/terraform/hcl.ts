@@ -119,5 +119,9 @@ export function printHcl(comments: readonly string[], blocks: Iterable<HclBlock>
   const head = comments.map((c) => `# ${c}`.trimEnd());
   const parts = head.length > 0 ? [head.join('\n')] : [];
   for (const b of blocks) parts.push(block(b, '').join('\n'));
-  return parts.join('\n\n') + '\n';
+  if (parts.length === 0) return '\n';
+  // The final newline goes on the last part: appended to the joined text, it would be copied
+  // whole once more when written.
+  parts[parts.length - 1] += '\n';
+  return parts.join('\n\n');
 }
