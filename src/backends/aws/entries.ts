@@ -54,9 +54,13 @@ function cidrSetOf(ctx: EntryContext, cidr: string): AddressSet {
   return set;
 }
 
-interface Source {
-  readonly peer: SgPeer;
-  readonly set: AddressSet;
+/** A peer and its addresses; a CIDR's are parsed only when asked for (sourceSet: rarely). */
+type Source =
+  | { readonly peer: Extract<SgPeer, { kind: 'group' }>; readonly set: AddressSet }
+  | { readonly peer: Extract<SgPeer, { kind: 'ipv4' | 'ipv6' }> };
+
+function sourceSet(ctx: EntryContext, source: Source): AddressSet {
+  return 'set' in source ? source.set : cidrSetOf(ctx, source.peer.cidr);
 }
 
 /** The packets of peers × services at the role, in the context's direction. */
@@ -84,7 +88,7 @@ function sources(grant: Grant, ctx: EntryContext): Source[] {
   const rest = setToCidrs(subtractSets(literal, covered));
   const whole = setToCidrs(literal);
   for (const cidr of rest.length <= whole.length ? rest : whole) {
-    out.push({ peer: { kind: cidr.includes(':') ? 'ipv6' : 'ipv4', cidr }, set: cidrSetOf(ctx, cidr) });
+    out.push({ peer: { kind: cidr.includes(':') ? 'ipv6' : 'ipv4', cidr } });
   }
   return out;
 }
@@ -99,7 +103,7 @@ export function grantEntries(grants: readonly Grant[], ctx: EntryContext): { ent
   // Per rule (in order), per source: the protocols and their port ranges.
   const perRule = new Map<
     Rule | undefined,
-    { grants: Grant[]; protocols: Set<number>; bySource: Map<string, { source: Source; protos: Map<number, [number, number][]> }> }
+    { grants: Grant[]; protocols: Set<number>; bySource: Map<string, { source: Source; key: string; protos: Map<number, [number, number][]> }> }
   >();
   for (const grant of grants) {
     let r = perRule.get(grant.rule);
@@ -109,7 +113,7 @@ export function grantEntries(grants: readonly Grant[], ctx: EntryContext): { ent
     for (const source of sources(grant, ctx)) {
       const k = peerKey(source.peer);
       let s = r.bySource.get(k);
-      if (!s) r.bySource.set(k, (s = { source, protos: new Map() }));
+      if (!s) r.bySource.set(k, (s = { source, key: k, protos: new Map() }));
       for (const [lo, hi] of grant.protocols) {
         for (let p = lo; p <= hi; p++) s.protos.set(p, [...(s.protos.get(p) ?? []), ...grant.ports.map(([a, b]): [number, number] => [a, b])]);
       }
@@ -117,12 +121,15 @@ export function grantEntries(grants: readonly Grant[], ctx: EntryContext): { ent
   }
 
   const entries: Entry[] = [];
-  const seen = new Set<string>();
+  // The keys taken, per source (its peerKey): the protocol/port part of entryKey.
+  const seen = new Map<string, Set<string>>();
   const reported = new Set<Rule | undefined>();
-  const push = (e: Entry): void => {
-    const k = entryKey(e);
-    if (seen.has(k)) return;
-    seen.add(k);
+  const push = (e: Entry, source: string): void => {
+    const k = `${e.protocol}|${e.fromPort ?? ''}|${e.toPort ?? ''}`;
+    let taken = seen.get(source);
+    if (taken === undefined) seen.set(source, (taken = new Set()));
+    if (taken.has(k)) return;
+    taken.add(k);
     entries.push(e);
   };
   for (const [rule, r] of perRule) {
@@ -131,9 +138,9 @@ export function grantEntries(grants: readonly Grant[], ctx: EntryContext): { ent
     // ICMP and ICMPv6 (each valid with one family only): a rule missing such a protocol allows
     // no source everything, and the set algebra below is skipped.
     const packets = missingProtocol(r.protocols) === undefined ? unionAll(ctx.universe, r.grants.map((g) => packetsAt(ctx, g.peers, grantServices(g)))) : undefined;
-    for (const { source, protos } of r.bySource.values()) {
-      if (packets && packetsAt(ctx, source.set).minus(packets).isEmpty()) {
-        push({ protocol: '-1', peer: source.peer, rule });
+    for (const { source, key: sourceKey, protos } of r.bySource.values()) {
+      if (packets && packetsAt(ctx, sourceSet(ctx, source)).minus(packets).isEmpty()) {
+        push({ protocol: '-1', peer: source.peer, rule }, sourceKey);
         continue;
       }
       for (const [protocol, ranges] of [...protos].sort((a, b) => a[0] - b[0])) {
@@ -146,7 +153,7 @@ export function grantEntries(grants: readonly Grant[], ctx: EntryContext): { ent
           reports.push((target) => error('PAL6002', span, target, name, keys));
           continue;
         }
-        for (const key of keys) push({ ...key, peer: source.peer, rule });
+        for (const key of keys) push({ ...key, peer: source.peer, rule }, sourceKey);
       }
     }
   }

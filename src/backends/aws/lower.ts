@@ -83,7 +83,9 @@ function lower(ir: Ruleset, options: SgOptions): Shared {
         // one allow-all entry says the same (other roles' ingress decides the rest exactly).
         // A protocol (but ICMP/ICMPv6) no grant has decides at once when the role can send it
         // outside; only otherwise are the grants' packets to outside united and compared.
-        const missing = missingProtocol(new Set(grants.flatMap((g) => g.protocols.flatMap(([lo, hi]) => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i)))));
+        const granted = new Set<number>();
+        for (const g of grants) for (const [lo, hi] of g.protocols) for (let p = lo; p <= hi; p++) granted.add(p);
+        const missing = missingProtocol(granted);
         const refuted = missing !== undefined && !packetsAt(ctx, outsideSample, { any: false, entries: [{ protocol: missing }] }).isEmpty();
         const permitted = (): PacketSet =>
           unionAll(

@@ -66,7 +66,7 @@ export function nameEntries<G extends RawGroup>(groups: readonly G[]): (Omit<G, 
         const entry = groups[group]![direction][n]!;
         return [groups[group]!.role.name, peerToken(entry.peer), portToken(entry)];
       });
-      const varying = [0, 1, 2].filter((i) => new Set(parts.map((p) => p[i])).size > 1);
+      const varying = [0, 1, 2].filter((i) => parts.some((p) => p[i] !== parts[0]![i]));
       list.forEach(({ group, n }, k) => {
         const base = [origin, ...varying.map((i) => parts[k]![i]!)].join('-');
         let id = base;
