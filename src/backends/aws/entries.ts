@@ -45,6 +45,22 @@ export interface EntryContext {
   readonly roleIndex: ReadonlyMap<string, number>;
   /** The sets of CIDRs already parsed (shared by every role of one lowering). */
   readonly cidrs: Map<string, AddressSet>;
+  /** The roles each rule names on the peer's side, in declaration order (shared by every role of one direction). */
+  readonly named: Map<Rule | undefined, readonly Role[]>;
+}
+
+/** The roles a rule names as peers in the context's direction, in declaration order (looked up by name, not by scanning all roles). */
+function namedRoles(ctx: EntryContext, rule: Rule | undefined): readonly Role[] {
+  let roles = ctx.named.get(rule);
+  if (roles === undefined) {
+    const end = rule && (ctx.direction === 'ingress' ? rule.source : rule.destination);
+    roles = [...new Set((end?.terms ?? []).flatMap((t) => (t.kind === 'role' ? [t.name] : [])))]
+      .flatMap((name) => ctx.roleIndex.get(name) ?? [])
+      .sort((a, b) => a - b)
+      .map((i) => ctx.roles[i]!);
+    ctx.named.set(rule, roles);
+  }
+  return roles;
 }
 
 /** The set of a canonical CIDR, parsed once per lowering. */
@@ -73,13 +89,7 @@ function sources(grant: Grant, ctx: EntryContext): Source[] {
   const peers = grant.peers;
   const out: Source[] = peers.opaque.map((role) => ({ peer: { kind: 'group', role }, set: opaqueSet(role) }));
   let covered = emptySet;
-  const end = grant.rule && (ctx.direction === 'ingress' ? grant.rule.source : grant.rule.destination);
-  // The roles the rule names, in declaration order (looked up by name, not by scanning all roles).
-  const named = [...new Set((end?.terms ?? []).flatMap((t) => (t.kind === 'role' ? [t.name] : [])))]
-    .flatMap((name) => ctx.roleIndex.get(name) ?? [])
-    .sort((a, b) => a - b)
-    .map((i) => ctx.roles[i]!);
-  for (const role of named) {
+  for (const role of namedRoles(ctx, grant.rule)) {
     if (!role.addresses || !isSubsetOf(role.addresses, peers)) continue;
     out.push({ peer: { kind: 'group', role: role.name }, set: role.addresses });
     covered = unionSets(covered, role.addresses);

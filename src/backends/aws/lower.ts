@@ -61,6 +61,7 @@ function lower(ir: Ruleset, options: SgOptions): Shared {
   const universe = rulesetUniverse(ir);
   const cidrs = new Map<string, AddressSet>();
   const roleIndex = new Map(ir.roles.map((r, i) => [r.name, i]));
+  const named = { ingress: new Map<Rule | undefined, readonly Role[]>(), egress: new Map<Rule | undefined, readonly Role[]>() };
   /** Addresses (and opaque roles) in no role. */
   const outside = subtractSets(universe.everySource, allRoleAddresses(ir));
   // Whether a role can send a protocol outside depends only on the families (and opaque roles)
@@ -74,7 +75,7 @@ function lower(ir: Ruleset, options: SgOptions): Shared {
     if (name.toLowerCase().startsWith('sg-')) reports.push(same(error('PAL6103', role.span, role.name, name, 'a group name cannot start with "sg-"')));
     else if (name.length > 255 || !GROUP_NAME.test(name)) reports.push(same(error('PAL6103', role.span, role.name, name, 'AWS allows at most 255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*')));
     const side = (direction: Direction): Described[] => {
-      const ctx: EntryContext = { universe, roles: ir.roles, role, direction, defaultSpan: ir.defaults[direction].span ?? role.span, roleIndex, cidrs };
+      const ctx: EntryContext = { universe, roles: ir.roles, role, direction, defaultSpan: ir.defaults[direction].span ?? role.span, roleIndex, cidrs, named: named[direction] };
       const found = sharedRoleGrants(ir, role, direction, universe);
       let grants: readonly Grant[] = found.grants;
       let allEgress = false;
