@@ -125,7 +125,11 @@ export function grantEntries(grants: readonly Grant[], ctx: EntryContext): { ent
       let s = r.bySource.get(k);
       if (!s) r.bySource.set(k, (s = { source, key: k, protos: new Map() }));
       for (const [lo, hi] of grant.protocols) {
-        for (let p = lo; p <= hi; p++) s.protos.set(p, [...(s.protos.get(p) ?? []), ...grant.ports.map(([a, b]): [number, number] => [a, b])]);
+        for (let p = lo; p <= hi; p++) {
+          let ranges = s.protos.get(p);
+          if (ranges === undefined) s.protos.set(p, (ranges = []));
+          for (const [a, b] of grant.ports) ranges.push([a, b]);
+        }
       }
     }
   }

@@ -8,21 +8,16 @@
 import { stableJson, type Json } from './json.js';
 import { ROLE_TAG, type SecurityGroup, type SgModel, type SgRule } from './model.js';
 
-/**
- * One IpPermission holding the given atomic rules (all of one protocol/port key). Its keys are
- * listed in sorted order, as stableJson prints them, so that it prints them without a copy.
- */
+/** One IpPermission holding the given atomic rules (all of one protocol/port key). */
 export function ipPermission(rules: readonly SgRule[], groupRef: (role: string) => Json): Json {
   const first = rules[0]!;
-  const ports = first.fromPort !== undefined;
   return {
-    ...(ports ? { FromPort: first.fromPort } : {}),
     IpProtocol: first.protocol,
+    ...(first.fromPort !== undefined ? { FromPort: first.fromPort, ToPort: first.toPort ?? first.fromPort } : {}),
     IpRanges: rules.flatMap((r) => (r.peer.kind === 'ipv4' ? [{ CidrIp: r.peer.cidr, Description: r.description }] : [])),
     Ipv6Ranges: rules.flatMap((r) => (r.peer.kind === 'ipv6' ? [{ CidrIpv6: r.peer.cidr, Description: r.description }] : [])),
     PrefixListIds: [],
-    ...(ports ? { ToPort: first.toPort ?? first.fromPort } : {}),
-    UserIdGroupPairs: rules.flatMap((r) => (r.peer.kind === 'group' ? [{ Description: r.description, ...(groupRef(r.peer.role) as object) }] : [])),
+    UserIdGroupPairs: rules.flatMap((r) => (r.peer.kind === 'group' ? [{ ...(groupRef(r.peer.role) as object), Description: r.description }] : [])),
   };
 }
 

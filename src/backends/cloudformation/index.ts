@@ -24,15 +24,7 @@ function pascal(text: string): string {
     .join('');
 }
 
-/** A group's id in the template (one object per role, shared by every rule that names it). */
-function groupRefs(): (role: string) => Json {
-  const refs = new Map<string, Json>();
-  return (role) => {
-    let ref = refs.get(role);
-    if (ref === undefined) refs.set(role, (ref = { 'Fn::GetAtt': [`${pascal(role)}SecurityGroup`, 'GroupId'] }));
-    return ref;
-  };
-}
+const groupRef = (g: { role: string }): Json => ({ 'Fn::GetAtt': [`${pascal(g.role)}SecurityGroup`, 'GroupId'] });
 
 /**
  * The protocols whose rules carry from/to ports (ICMP: type and code). Every other protocol
@@ -42,7 +34,9 @@ function groupRefs(): (role: string) => Json {
 const PORT_PROTOCOLS: ReadonlySet<string> = new Set(['tcp', 'udp', 'icmp', 'icmpv6']);
 
 /** Ports for tcp, udp, icmp and icmpv6 only: cfn-lint (W3687) warns that others ignore them. */
-const hasPorts = (r: SgRule): boolean => r.fromPort !== undefined && PORT_PROTOCOLS.has(r.protocol);
+function ports(r: SgRule): Record<string, Json> {
+  return r.fromPort !== undefined && PORT_PROTOCOLS.has(r.protocol) ? { FromPort: r.fromPort, ToPort: r.toPort ?? r.fromPort } : {};
+}
 
 function cidrOf(r: SgRule): Record<string, Json> {
   if (r.peer.kind === 'ipv4') return { CidrIp: r.peer.cidr };
@@ -53,31 +47,13 @@ function cidrOf(r: SgRule): Record<string, Json> {
 /** Every rule to a CIDR is inline; the others need their own resource. */
 const inline = (r: SgRule): boolean => r.direction === 'egress' && r.peer.kind !== 'group';
 
-/*
- * The objects below list their keys in sorted order, as stableJson prints them, so that it
- * prints them without copying (a template of a million rules is held once).
- */
-
-/** An inline egress rule (SecurityGroupEgress), `extra` holding GroupId for a resource. */
-function ruleProperties(r: SgRule, peer: Record<string, Json>, extra: Record<string, Json> = {}): Json {
-  const ports = hasPorts(r);
-  return {
-    ...peer,
-    Description: r.description,
-    ...(ports ? { FromPort: r.fromPort! } : {}),
-    ...extra,
-    IpProtocol: r.protocol,
-    ...(ports ? { ToPort: r.toPort ?? r.fromPort! } : {}),
-  };
-}
-
-function ruleResource(g: SecurityGroup, r: SgRule, groupRef: (role: string) => Json): Json {
+function ruleResource(g: SecurityGroup, r: SgRule): Json {
   const ingress = r.direction === 'ingress';
   const peer: Record<string, Json> =
-    r.peer.kind === 'group' ? { [ingress ? 'SourceSecurityGroupId' : 'DestinationSecurityGroupId']: groupRef(r.peer.role) } : cidrOf(r);
+    r.peer.kind === 'group' ? { [ingress ? 'SourceSecurityGroupId' : 'DestinationSecurityGroupId']: groupRef(r.peer) } : cidrOf(r);
   return {
-    Properties: ruleProperties(r, peer, { GroupId: groupRef(g.role) }),
     Type: ingress ? 'AWS::EC2::SecurityGroupIngress' : 'AWS::EC2::SecurityGroupEgress',
+    Properties: { GroupId: groupRef(g), IpProtocol: r.protocol, ...ports(r), ...peer, Description: r.description },
   };
 }
 
@@ -99,7 +75,6 @@ function template(model: SgModel, description: string): string {
   const resources: Record<string, Json> = {};
   const outputs: Record<string, Json> = {};
   const used = new Set<string>();
-  const groupRef = groupRefs();
   const unique = (id: string): string => {
     let out = id;
     for (let k = 2; used.has(out); k++) out = `${id}${k}`;
@@ -114,20 +89,23 @@ function template(model: SgModel, description: string): string {
         GroupName: { 'Fn::Sub': `\${Environment}-${g.role}` },
         GroupDescription: g.description,
         VpcId: { Ref: 'VpcId' },
-        SecurityGroupEgress: g.egress.filter(inline).map((r) => ruleProperties(r, cidrOf(r))),
+        SecurityGroupEgress: g.egress.filter(inline).map((r) => ({
+          IpProtocol: r.protocol,
+          ...ports(r),
+          ...cidrOf(r),
+          Description: r.description,
+        })),
         Tags: [
           { Key: 'Name', Value: { 'Fn::Sub': `\${Environment}-${g.role}` } },
           { Key: ROLE_TAG, Value: g.role },
         ],
       },
     };
-    outputs[unique(`${pascal(g.role)}SecurityGroupId`)] = { Description: `Security group of role ${g.role}`, Value: groupRef(g.role) };
+    outputs[unique(`${pascal(g.role)}SecurityGroupId`)] = { Description: `Security group of role ${g.role}`, Value: groupRef(g) };
   }
   for (const g of model.groups) {
-    for (const list of [g.ingress, g.egress]) {
-      for (const r of list) {
-        if (!inline(r)) resources[unique(`${pascal(r.id)}${r.direction === 'ingress' ? 'Ingress' : 'Egress'}`)] = ruleResource(g, r, groupRef);
-      }
+    for (const r of [...g.ingress, ...g.egress].filter((x) => !inline(x))) {
+      resources[unique(`${pascal(r.id)}${r.direction === 'ingress' ? 'Ingress' : 'Egress'}`)] = ruleResource(g, r);
     }
   }
   return stableJson({
