@@ -45,6 +45,22 @@ export interface EntryContext {
   readonly roleIndex: ReadonlyMap<string, number>;
   /** The sets of CIDRs already parsed (shared by every role of one lowering). */
   readonly cidrs: Map<string, AddressSet>;
+  /** The roles each rule names on the peer's side, in declaration order (shared by every role of one direction). */
+  readonly named: Map<Rule | undefined, readonly Role[]>;
+}
+
+/** The roles a rule names as peers in the context's direction, in declaration order (looked up by name, not by scanning all roles). */
+function namedRoles(ctx: EntryContext, rule: Rule | undefined): readonly Role[] {
+  let roles = ctx.named.get(rule);
+  if (roles === undefined) {
+    const end = rule && (ctx.direction === 'ingress' ? rule.source : rule.destination);
+    roles = [...new Set((end?.terms ?? []).flatMap((t) => (t.kind === 'role' ? [t.name] : [])))]
+      .flatMap((name) => ctx.roleIndex.get(name) ?? [])
+      .sort((a, b) => a - b)
+      .map((i) => ctx.roles[i]!);
+    ctx.named.set(rule, roles);
+  }
+  return roles;
 }
 
 /** The set of a canonical CIDR, parsed once per lowering. */
@@ -54,9 +70,13 @@ function cidrSetOf(ctx: EntryContext, cidr: string): AddressSet {
   return set;
 }
 
-interface Source {
-  readonly peer: SgPeer;
-  readonly set: AddressSet;
+/** A peer and its addresses; a CIDR's are parsed only when asked for (sourceSet: rarely). */
+type Source =
+  | { readonly peer: Extract<SgPeer, { kind: 'group' }>; readonly set: AddressSet }
+  | { readonly peer: Extract<SgPeer, { kind: 'ipv4' | 'ipv6' }> };
+
+function sourceSet(ctx: EntryContext, source: Source): AddressSet {
+  return 'set' in source ? source.set : cidrSetOf(ctx, source.peer.cidr);
 }
 
 /** The packets of peers × services at the role, in the context's direction. */
@@ -69,13 +89,7 @@ function sources(grant: Grant, ctx: EntryContext): Source[] {
   const peers = grant.peers;
   const out: Source[] = peers.opaque.map((role) => ({ peer: { kind: 'group', role }, set: opaqueSet(role) }));
   let covered = emptySet;
-  const end = grant.rule && (ctx.direction === 'ingress' ? grant.rule.source : grant.rule.destination);
-  // The roles the rule names, in declaration order (looked up by name, not by scanning all roles).
-  const named = [...new Set((end?.terms ?? []).flatMap((t) => (t.kind === 'role' ? [t.name] : [])))]
-    .flatMap((name) => ctx.roleIndex.get(name) ?? [])
-    .sort((a, b) => a - b)
-    .map((i) => ctx.roles[i]!);
-  for (const role of named) {
+  for (const role of namedRoles(ctx, grant.rule)) {
     if (!role.addresses || !isSubsetOf(role.addresses, peers)) continue;
     out.push({ peer: { kind: 'group', role: role.name }, set: role.addresses });
     covered = unionSets(covered, role.addresses);
@@ -84,7 +98,7 @@ function sources(grant: Grant, ctx: EntryContext): Source[] {
   const rest = setToCidrs(subtractSets(literal, covered));
   const whole = setToCidrs(literal);
   for (const cidr of rest.length <= whole.length ? rest : whole) {
-    out.push({ peer: { kind: cidr.includes(':') ? 'ipv6' : 'ipv4', cidr }, set: cidrSetOf(ctx, cidr) });
+    out.push({ peer: { kind: cidr.includes(':') ? 'ipv6' : 'ipv4', cidr } });
   }
   return out;
 }
@@ -99,7 +113,7 @@ export function grantEntries(grants: readonly Grant[], ctx: EntryContext): { ent
   // Per rule (in order), per source: the protocols and their port ranges.
   const perRule = new Map<
     Rule | undefined,
-    { grants: Grant[]; protocols: Set<number>; bySource: Map<string, { source: Source; protos: Map<number, [number, number][]> }> }
+    { grants: Grant[]; protocols: Set<number>; bySource: Map<string, { source: Source; key: string; protos: Map<number, [number, number][]> }> }
   >();
   for (const grant of grants) {
     let r = perRule.get(grant.rule);
@@ -109,20 +123,27 @@ export function grantEntries(grants: readonly Grant[], ctx: EntryContext): { ent
     for (const source of sources(grant, ctx)) {
       const k = peerKey(source.peer);
       let s = r.bySource.get(k);
-      if (!s) r.bySource.set(k, (s = { source, protos: new Map() }));
+      if (!s) r.bySource.set(k, (s = { source, key: k, protos: new Map() }));
       for (const [lo, hi] of grant.protocols) {
-        for (let p = lo; p <= hi; p++) s.protos.set(p, [...(s.protos.get(p) ?? []), ...grant.ports.map(([a, b]): [number, number] => [a, b])]);
+        for (let p = lo; p <= hi; p++) {
+          let ranges = s.protos.get(p);
+          if (ranges === undefined) s.protos.set(p, (ranges = []));
+          for (const [a, b] of grant.ports) ranges.push([a, b]);
+        }
       }
     }
   }
 
   const entries: Entry[] = [];
-  const seen = new Set<string>();
+  // The keys taken, per source (its peerKey): the protocol/port part of entryKey.
+  const seen = new Map<string, Set<string>>();
   const reported = new Set<Rule | undefined>();
-  const push = (e: Entry): void => {
-    const k = entryKey(e);
-    if (seen.has(k)) return;
-    seen.add(k);
+  const push = (e: Entry, source: string): void => {
+    const k = `${e.protocol}|${e.fromPort ?? ''}|${e.toPort ?? ''}`;
+    let taken = seen.get(source);
+    if (taken === undefined) seen.set(source, (taken = new Set()));
+    if (taken.has(k)) return;
+    taken.add(k);
     entries.push(e);
   };
   for (const [rule, r] of perRule) {
@@ -131,9 +152,9 @@ export function grantEntries(grants: readonly Grant[], ctx: EntryContext): { ent
     // ICMP and ICMPv6 (each valid with one family only): a rule missing such a protocol allows
     // no source everything, and the set algebra below is skipped.
     const packets = missingProtocol(r.protocols) === undefined ? unionAll(ctx.universe, r.grants.map((g) => packetsAt(ctx, g.peers, grantServices(g)))) : undefined;
-    for (const { source, protos } of r.bySource.values()) {
-      if (packets && packetsAt(ctx, source.set).minus(packets).isEmpty()) {
-        push({ protocol: '-1', peer: source.peer, rule });
+    for (const { source, key: sourceKey, protos } of r.bySource.values()) {
+      if (packets && packetsAt(ctx, sourceSet(ctx, source)).minus(packets).isEmpty()) {
+        push({ protocol: '-1', peer: source.peer, rule }, sourceKey);
         continue;
       }
       for (const [protocol, ranges] of [...protos].sort((a, b) => a[0] - b[0])) {
@@ -146,7 +167,7 @@ export function grantEntries(grants: readonly Grant[], ctx: EntryContext): { ent
           reports.push((target) => error('PAL6002', span, target, name, keys));
           continue;
         }
-        for (const key of keys) push({ ...key, peer: source.peer, rule });
+        for (const key of keys) push({ ...key, peer: source.peer, rule }, sourceKey);
       }
     }
   }

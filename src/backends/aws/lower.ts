@@ -61,6 +61,7 @@ function lower(ir: Ruleset, options: SgOptions): Shared {
   const universe = rulesetUniverse(ir);
   const cidrs = new Map<string, AddressSet>();
   const roleIndex = new Map(ir.roles.map((r, i) => [r.name, i]));
+  const named = { ingress: new Map<Rule | undefined, readonly Role[]>(), egress: new Map<Rule | undefined, readonly Role[]>() };
   /** Addresses (and opaque roles) in no role. */
   const outside = subtractSets(universe.everySource, allRoleAddresses(ir));
   // Whether a role can send a protocol outside depends only on the families (and opaque roles)
@@ -74,7 +75,7 @@ function lower(ir: Ruleset, options: SgOptions): Shared {
     if (name.toLowerCase().startsWith('sg-')) reports.push(same(error('PAL6103', role.span, role.name, name, 'a group name cannot start with "sg-"')));
     else if (name.length > 255 || !GROUP_NAME.test(name)) reports.push(same(error('PAL6103', role.span, role.name, name, 'AWS allows at most 255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*')));
     const side = (direction: Direction): Described[] => {
-      const ctx: EntryContext = { universe, roles: ir.roles, role, direction, defaultSpan: ir.defaults[direction].span ?? role.span, roleIndex, cidrs };
+      const ctx: EntryContext = { universe, roles: ir.roles, role, direction, defaultSpan: ir.defaults[direction].span ?? role.span, roleIndex, cidrs, named: named[direction] };
       const found = sharedRoleGrants(ir, role, direction, universe);
       let grants: readonly Grant[] = found.grants;
       let allEgress = false;
@@ -83,7 +84,9 @@ function lower(ir: Ruleset, options: SgOptions): Shared {
         // one allow-all entry says the same (other roles' ingress decides the rest exactly).
         // A protocol (but ICMP/ICMPv6) no grant has decides at once when the role can send it
         // outside; only otherwise are the grants' packets to outside united and compared.
-        const missing = missingProtocol(new Set(grants.flatMap((g) => g.protocols.flatMap(([lo, hi]) => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i)))));
+        const granted = new Set<number>();
+        for (const g of grants) for (const [lo, hi] of g.protocols) for (let p = lo; p <= hi; p++) granted.add(p);
+        const missing = missingProtocol(granted);
         const refuted = missing !== undefined && !packetsAt(ctx, outsideSample, { any: false, entries: [{ protocol: missing }] }).isEmpty();
         const permitted = (): PacketSet =>
           unionAll(
@@ -112,7 +115,8 @@ function lower(ir: Ruleset, options: SgOptions): Shared {
     rawGroups.push({ role, ingress: side('ingress'), egress: side('egress') });
   }
   // Only the rules that become security-group rules need an AWS description.
-  const used = new Set(rawGroups.flatMap((g) => [...g.ingress, ...g.egress].flatMap((e) => (e.rule ? [e.rule] : []))));
+  const used = new Set<Rule>();
+  for (const g of rawGroups) for (const list of [g.ingress, g.egress]) for (const e of list) if (e.rule) used.add(e.rule);
   for (const rule of ir.rules.filter((r) => used.has(r))) {
     const text = describe(rule);
     if (text.length > 255) reports.push(same(error('PAL6102', rule.span, rule.name, `it has ${text.length} characters; AWS allows at most 255`)));
@@ -122,11 +126,16 @@ function lower(ir: Ruleset, options: SgOptions): Shared {
     }
   }
   // Naming every entry is only needed for the artifacts: a refused ruleset (check alone) skips it.
+  // The unnamed entries are let go once named (the lowering is cached with the ruleset).
   let model: SgModel | undefined;
+  let unnamed: typeof rawGroups | undefined = rawGroups;
   return {
     get model(): SgModel {
-      return (model ??= {
-        groups: nameEntries(rawGroups).map(
+      if (model !== undefined) return model;
+      const raw = unnamed!;
+      unnamed = undefined;
+      return (model = {
+        groups: nameEntries(raw).map(
           (g): SecurityGroup => ({
             role: g.role.name,
             name: `${options.name_prefix}${g.role.name}`,

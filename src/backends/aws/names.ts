@@ -35,41 +35,51 @@ interface RawGroup {
 }
 
 export function nameEntries<G extends RawGroup>(groups: readonly G[]): (Omit<G, 'ingress' | 'egress'> & { ingress: SgRule[]; egress: SgRule[] })[] {
-  const ids = new Map<Described, string>();
-  for (const direction of ['ingress', 'egress'] as const) {
-    const byOrigin = new Map<string, { role: string; entry: Described }[]>();
-    for (const g of groups) {
-      for (const entry of g[direction]) {
-        const list = byOrigin.get(entry.origin) ?? [];
-        list.push({ role: g.role.name, entry });
-        byOrigin.set(entry.origin, list);
-      }
-    }
-    const used = new Set<string>();
-    for (const [origin, list] of byOrigin) {
-      const parts = list.map(({ role, entry }) => [role, peerToken(entry.peer), portToken(entry)]);
-      const varying = [0, 1, 2].filter((i) => new Set(parts.map((p) => p[i])).size > 1);
-      list.forEach(({ entry }, n) => {
-        const base = [origin, ...varying.map((i) => parts[n]![i]!)].join('-');
-        let id = base;
-        for (let k = 2; used.has(id); k++) id = `${base}-${k}`;
-        used.add(id);
-        ids.set(entry, id);
-      });
-    }
-  }
-  const finish = (direction: Direction, list: readonly Described[]): SgRule[] =>
-    list.map((e) => {
+  const finish = (direction: Direction, list: readonly Described[], ids: readonly string[]): SgRule[] =>
+    list.map((e, n) => {
       const rule: SgRule = {
         direction,
         protocol: e.protocol,
         peer: e.peer,
         description: e.description,
         origin: e.origin,
-        id: ids.get(e)!,
+        id: ids[n]!,
         ...(e.fromPort !== undefined ? { fromPort: e.fromPort, toPort: e.toPort ?? e.fromPort } : {}),
       };
       return rule;
     });
-  return groups.map((g) => ({ ...g, ingress: finish('ingress', g.ingress), egress: finish('egress', g.egress) }));
+  const idsOf = { ingress: [] as string[][], egress: [] as string[][] };
+  for (const direction of ['ingress', 'egress'] as const) {
+    // The id of entry n of group i's list is ids[i][n].
+    const ids = groups.map((g) => new Array<string>(g[direction].length));
+    const byOrigin = new Map<string, { group: number; n: number }[]>();
+    groups.forEach((g, group) => {
+      g[direction].forEach((entry, n) => {
+        const list = byOrigin.get(entry.origin);
+        if (list) list.push({ group, n });
+        else byOrigin.set(entry.origin, [{ group, n }]);
+      });
+    });
+    const used = new Set<string>();
+    for (const [origin, list] of byOrigin) {
+      const parts = list.map(({ group, n }) => {
+        const entry = groups[group]![direction][n]!;
+        return [groups[group]!.role.name, peerToken(entry.peer), portToken(entry)];
+      });
+      const varying = [0, 1, 2].filter((i) => parts.some((p) => p[i] !== parts[0]![i]));
+      list.forEach(({ group, n }, k) => {
+        const base = [origin, ...varying.map((i) => parts[k]![i]!)].join('-');
+        let id = base;
+        for (let c = 2; used.has(id); c++) id = `${base}-${c}`;
+        used.add(id);
+        ids[group]![n] = id;
+      });
+    }
+    idsOf[direction] = ids;
+  }
+  return groups.map((g, i) => ({
+    ...g,
+    ingress: finish('ingress', g.ingress, idsOf.ingress[i]!),
+    egress: finish('egress', g.egress, idsOf.egress[i]!),
+  }));
 }

@@ -26,7 +26,9 @@ export function permissions(rules: readonly SgRule[], groupRef: (role: string) =
   const byKey = new Map<string, SgRule[]>();
   for (const r of rules) {
     const key = `${r.protocol}|${r.fromPort ?? ''}|${r.toPort ?? ''}`;
-    byKey.set(key, [...(byKey.get(key) ?? []), r]);
+    const list = byKey.get(key);
+    if (list) list.push(r);
+    else byKey.set(key, [r]);
   }
   return [...byKey.values()].map((list) => ipPermission(list, groupRef));
 }

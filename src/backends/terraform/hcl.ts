@@ -35,7 +35,12 @@ export const num = (value: number): HclValue => ({ kind: 'number', value });
 export const expr = (text: string): HclValue => ({ kind: 'expr', text });
 export const attr = (name: string, value: HclValue): HclAttribute => ({ kind: 'attribute', name, value });
 
+/** A character escape() changes, or a template opener it doubles. */
+const NEEDS_ESCAPE = /["\\\x00-\x1f\x7f]|[$%]\{/;
+
 function escape(text: string): string {
+  // Most names, CIDRs and descriptions need no escape: the text itself, not a copy built per character.
+  if (!NEEDS_ESCAPE.test(text)) return text;
   let out = '';
   for (const ch of text) {
     const code = ch.codePointAt(0)!;
@@ -79,11 +84,11 @@ function block(b: HclBlock, indent: string): string[] {
   const head = `${indent}${b.type}${b.labels.map((l) => ` "${escape(l)}"`).join('')} {`;
   const inner = `${indent}  `;
   const lines: string[] = [head];
-  // Runs of one-line attributes share the column of their `=`.
-  let run: HclAttribute[] = [];
+  // Runs of one-line attributes share the column of their `=` (each value printed once).
+  let run: { readonly name: string; readonly text: string }[] = [];
   const flush = (): void => {
     const width = Math.max(0, ...run.map((a) => a.name.length));
-    for (const a of run) lines.push(`${inner}${a.name.padEnd(width)} = ${value(a.value, inner)}`);
+    for (const a of run) lines.push(`${inner}${a.name.padEnd(width)} = ${a.text}`);
     run = [];
   };
   for (const item of b.body) {
@@ -93,18 +98,30 @@ function block(b: HclBlock, indent: string): string[] {
     } else if (item.kind === 'block') {
       flush();
       lines.push(...block(item, inner));
-    } else if (value(item.value, inner).includes('\n')) {
-      flush();
-      lines.push(`${inner}${item.name} = ${value(item.value, inner)}`);
-    } else run.push(item);
+    } else {
+      const text = value(item.value, inner);
+      if (text.includes('\n')) {
+        flush();
+        lines.push(`${inner}${item.name} = ${text}`);
+      } else run.push({ name: item.name, text });
+    }
   }
   flush();
   lines.push(`${indent}}`);
   return lines;
 }
 
-/** A file of top-level blocks, with `#` comment lines first. */
-export function printHcl(comments: readonly string[], blocks: readonly HclBlock[]): string {
+/**
+ * A file of top-level blocks, with `#` comment lines first. The blocks may be produced lazily
+ * (a generator): each is printed as it comes, so only the text is kept, not the whole model.
+ */
+export function printHcl(comments: readonly string[], blocks: Iterable<HclBlock>): string {
   const head = comments.map((c) => `# ${c}`.trimEnd());
-  return [...(head.length > 0 ? [head.join('\n')] : []), ...blocks.map((b) => block(b, '').join('\n'))].join('\n\n') + '\n';
+  const parts = head.length > 0 ? [head.join('\n')] : [];
+  for (const b of blocks) parts.push(block(b, '').join('\n'));
+  if (parts.length === 0) return '\n';
+  // The final newline goes on the last part: appended to the joined text, it would be copied
+  // whole once more when written.
+  parts[parts.length - 1] += '\n';
+  return parts.join('\n\n');
 }

@@ -7,7 +7,7 @@
  */
 import { lowerGroups } from '../aws/lower.js';
 import { awsCapabilities } from '../aws/index.js';
-import { ROLE_TAG, type SecurityGroup, type SgRule } from '../aws/model.js';
+import { ROLE_TAG, type SecurityGroup, type SgModel, type SgRule } from '../aws/model.js';
 import { headerLines, maxRulesOption } from '../aws/options.js';
 import { defineBackend } from '../types.js';
 import { attr, expr, num, printHcl, str, type HclBlock, type HclValue } from './hcl.js';
@@ -93,22 +93,30 @@ export const terraform = defineBackend({
 
   emit(ir, options) {
     const { model } = lowerGroups(ir, { name_prefix: '', max_rules: options.max_rules }, 'terraform');
-    const blocks: HclBlock[] = [
-      variable('vpc_id', 'ID of the VPC the security groups belong to', 'string'),
-      variable('environment', 'Prefix of the security group names', 'string'),
-      variable('tags', 'Tags for every security group', 'map(string)', { kind: 'object', entries: [] }),
-      ...model.groups.map(group),
-      ...model.groups.flatMap((g) => [...g.ingress, ...g.egress].map((r) => rule(g, r))),
-      ...model.groups.map(
-        (g): HclBlock => ({
-          kind: 'block',
-          type: 'output',
-          labels: [`${g.role}_security_group_id`],
-          body: [attr('description', str(`Security group of role ${g.role}`)), attr('value', groupId(g.role))],
-        }),
-      ),
-    ];
     const header = headerLines(ir, 'Terraform security groups (hashicorp/aws >= 5)');
-    return [{ path: 'main.tf', mediaType: 'text/x-terraform', contents: printHcl(header, blocks) }];
+    return [{ path: 'main.tf', mediaType: 'text/x-terraform', contents: printHcl(header, blocks(model)) }];
   },
 });
+
+/**
+ * The blocks of main.tf in order, made one at a time: a rule's block is printed and dropped
+ * before the next is made (at 100k rules, a million of them held at once cost gigabytes).
+ */
+function* blocks(model: SgModel): Generator<HclBlock> {
+  yield variable('vpc_id', 'ID of the VPC the security groups belong to', 'string');
+  yield variable('environment', 'Prefix of the security group names', 'string');
+  yield variable('tags', 'Tags for every security group', 'map(string)', { kind: 'object', entries: [] });
+  for (const g of model.groups) yield group(g);
+  for (const g of model.groups) {
+    for (const r of g.ingress) yield rule(g, r);
+    for (const r of g.egress) yield rule(g, r);
+  }
+  for (const g of model.groups) {
+    yield {
+      kind: 'block',
+      type: 'output',
+      labels: [`${g.role}_security_group_id`],
+      body: [attr('description', str(`Security group of role ${g.role}`)), attr('value', groupId(g.role))],
+    };
+  }
+}
