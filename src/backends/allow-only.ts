@@ -32,7 +32,7 @@ import {
   type Ruleset,
   type ServiceSet,
 } from '../ir/index.js';
-import type { Range, Ranges } from '../ir/intervals.js';
+import type { Range } from '../ir/intervals.js';
 import { RoleIndex } from './role-index.js';
 
 /** Packets an allow-list entry admits: protocols × ports (or ICMP types) × peers. */
@@ -73,37 +73,6 @@ export function unionAll(universe: PacketUniverse, sets: readonly PacketSet[]): 
     layer = next;
   }
   return layer[0] ?? universe.empty();
-}
-
-/**
- * `small ∩ large` (the same set intersectSets gives), for a set meeting one of a ruleset's large
- * sets (every role's addresses, the addresses in no role): each range of `small` finds its first
- * overlap in `large` by binary search, so the cost follows `small` and the overlaps, not the
- * length of `large` (intersectSets walks both lists, which made per-rule checks rules × roles).
- */
-export function intersectLarge(small: AddressSet, large: AddressSet): AddressSet {
-  const opaque = small.opaque.length === 0 ? small.opaque : small.opaque.filter((n) => large.opaque.includes(n));
-  return { v4: intersectRanges(small.v4, large.v4), v6: intersectRanges(small.v6, large.v6), opaque };
-}
-
-function intersectRanges<T extends number | bigint>(small: Ranges<T>, large: Ranges<T>): Ranges<T> {
-  const out: Range<T>[] = [];
-  if (small.length === 0 || large.length === 0) return out;
-  for (const [lo, hi] of small) {
-    // The first range of `large` that ends at or after lo.
-    let a = 0;
-    let b = large.length;
-    while (a < b) {
-      const m = (a + b) >> 1;
-      if (large[m]![1] < lo) a = m + 1;
-      else b = m;
-    }
-    for (let i = a; i < large.length && large[i]![0] <= hi; i++) {
-      const [llo, lhi] = large[i]!;
-      out.push([llo > lo ? llo : lo, lhi < hi ? lhi : hi]);
-    }
-  }
-  return out;
 }
 
 export interface RoleGrants {

@@ -48,6 +48,10 @@ export function union<T extends number | bigint>(a: Ranges<T>, b: Ranges<T>): Ra
 }
 
 export function intersect<T extends number | bigint>(a: Ranges<T>, b: Ranges<T>): Ranges<T> {
+  if (a.length > b.length) return intersect(b, a);
+  // A few ranges against thousands (a rule's addresses against every role's): each of the few
+  // finds its first overlap by binary search, so the cost follows the short list.
+  if (b.length > 8 * (a.length + 1)) return intersectSkewed(a, b);
   const out: Range<T>[] = [];
   let i = 0;
   let j = 0;
@@ -59,6 +63,26 @@ export function intersect<T extends number | bigint>(a: Ranges<T>, b: Ranges<T>)
     if (lo <= hi) out.push([lo, hi]);
     if (ahi < bhi) i++;
     else j++;
+  }
+  return out;
+}
+
+/** `intersect` for a short list `a` and a long one `b`. */
+function intersectSkewed<T extends number | bigint>(a: Ranges<T>, b: Ranges<T>): Ranges<T> {
+  const out: Range<T>[] = [];
+  let from = 0;
+  for (const [lo, hi] of a) {
+    // The first range of b that ends at or after lo (none before `from` does).
+    let to = b.length;
+    while (from < to) {
+      const m = (from + to) >> 1;
+      if (b[m]![1] < lo) from = m + 1;
+      else to = m;
+    }
+    for (let k = from; k < b.length && b[k]![0] <= hi; k++) {
+      const [blo, bhi] = b[k]!;
+      out.push([blo > lo ? blo : lo, bhi < hi ? bhi : hi]);
+    }
   }
   return out;
 }

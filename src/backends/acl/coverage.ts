@@ -13,7 +13,7 @@
  * size of its neighbourhood, not of the ruleset.
  */
 import { PacketUniverse, type AclRule, type Gate, type PacketSet, type Policy } from '../../analysis/index.js';
-import { intervals, isEmptySet, type AddressSet, type ServiceEntry, type ServiceSet } from '../../ir/index.js';
+import { intersectSets, intervals, isEmptySet, type AddressSet, type ServiceEntry, type ServiceSet } from '../../ir/index.js';
 
 type Bound = number | bigint;
 
@@ -129,38 +129,6 @@ function commonServices(a: ServiceSet, b: ServiceSet): ServiceSet {
 
 const noServices = (s: ServiceSet): boolean => !s.any && s.entries.length === 0;
 
-/**
- * The common ranges of two canonical lists, by binary search in the longer one (a role list of
- * thousands of ranges against a question's few).
- */
-function commonRanges<T extends Bound>(a: intervals.Ranges<T>, b: intervals.Ranges<T>): intervals.Ranges<T> {
-  if (a.length > b.length) return commonRanges(b, a);
-  const out: intervals.Range<T>[] = [];
-  let from = 0;
-  for (const [lo, hi] of a) {
-    let z = b.length;
-    while (from < z) {
-      const m = (from + z) >> 1;
-      if (b[m]![1] < lo) from = m + 1;
-      else z = m;
-    }
-    for (let k = from; k < b.length && b[k]![0] <= hi; k++) {
-      const [blo, bhi] = b[k]!;
-      out.push([blo > lo ? blo : lo, bhi < hi ? bhi : hi]);
-    }
-  }
-  return out;
-}
-
-/** The addresses of `a` within `b` (the intersection). */
-function within(a: AddressSet, b: AddressSet): AddressSet {
-  return {
-    v4: commonRanges(a.v4, b.v4),
-    v6: commonRanges(a.v6, b.v6),
-    opaque: a.opaque.length === 0 || b.opaque.length === 0 ? [] : a.opaque.filter((n) => b.opaque.includes(n)),
-  };
-}
-
 /** The rules in both sorted lists (which may repeat a rule), once each. */
 function both(a: Uint32Array, b: Uint32Array): number[] {
   const out: number[] = [];
@@ -207,9 +175,9 @@ class GateIndex {
     const rule = this.gate.rules[i]!;
     const common = commonServices(rule.services, services);
     if (noServices(common)) return undefined;
-    const d = within(rule.destination, destination);
+    const d = intersectSets(rule.destination, destination);
     if (isEmptySet(d)) return undefined;
-    const s = within(rule.source, source);
+    const s = intersectSets(rule.source, source);
     return isEmptySet(s) ? undefined : { rule, source: s, destination: d, services: common };
   }
 }
@@ -259,7 +227,7 @@ export class Coverage {
     const any: ServiceSet = { any: true, entries: [] };
     if (s.kind === 'all') return this.#universe.product(source, destination, any);
     return s.kind === 'destination'
-      ? this.#universe.product(source, within(destination, s.addresses), any)
-      : this.#universe.product(within(source, s.addresses), destination, any);
+      ? this.#universe.product(source, intersectSets(destination, s.addresses), any)
+      : this.#universe.product(intersectSets(source, s.addresses), destination, any);
   }
 }

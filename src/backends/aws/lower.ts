@@ -11,8 +11,8 @@
  * name and per-group rule count is checked against AWS's limits, as positioned errors.
  */
 import { error, withExtras, type Diagnostic, type Span } from '../../diagnostics/index.js';
-import { isEmptySet, subtractSets, type AddressSet, type Direction, type Role, type Rule, type Ruleset } from '../../ir/index.js';
-import { allRoleAddresses, grantServices, intersectLarge, lowerOnce, sharedRoleGrants, unionAll, rulesetUniverse, type Grant, type Report } from '../allow-only.js';
+import { intersectSets, isEmptySet, subtractSets, type AddressSet, type Direction, type Role, type Rule, type Ruleset } from '../../ir/index.js';
+import { allRoleAddresses, grantServices, lowerOnce, sharedRoleGrants, unionAll, rulesetUniverse, type Grant, type Report } from '../allow-only.js';
 import { grantEntries, missingProtocol, packetsAt, type Entry, type EntryContext } from './entries.js';
 import { nameEntries, type Described } from './names.js';
 import type { PacketSet } from '../../analysis/index.js';
@@ -92,7 +92,7 @@ function lower(ir: Ruleset, options: SgOptions): Shared {
           unionAll(
             universe,
             grants.flatMap((g) => {
-              const peers = intersectLarge(g.peers, outside);
+              const peers = intersectSets(g.peers, outside);
               return isEmptySet(peers) ? [] : [packetsAt(ctx, peers, grantServices(g))];
             }),
           );

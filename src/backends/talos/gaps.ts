@@ -15,6 +15,7 @@ import { packetText, type PacketSet, type PacketUniverse } from '../../analysis/
 import { error, warning, type Span } from '../../diagnostics/index.js';
 import {
   evaluate,
+  intersectSets,
   isEmptySet,
   roleOf,
   subtractSets,
@@ -24,7 +25,7 @@ import {
   type Ruleset,
   type ServiceSet,
 } from '../../ir/index.js';
-import { allRoleAddresses, grantServices, intersectLarge, roleSet, unionAll, type Grant, type Report } from '../allow-only.js';
+import { allRoleAddresses, grantServices, roleSet, unionAll, type Grant, type Report } from '../allow-only.js';
 import { RoleIndex } from '../role-index.js';
 import type { TalosOptions } from './options.js';
 
@@ -80,9 +81,9 @@ export function egressGaps(ir: Ruleset, universe: PacketUniverse, options: Talos
   };
   for (const rule of ir.rules) {
     // Most rules are between roles: nothing of theirs leaves for addresses in no role.
-    const to = intersectLarge(rule.destination.addresses, outside);
+    const to = intersectSets(rule.destination.addresses, outside);
     if (isEmptySet(to)) continue;
-    const cube = universe.product(intersectLarge(rule.source.addresses, roles), to, rule.services);
+    const cube = universe.product(intersectSets(rule.source.addresses, roles), to, rule.services);
     const w = rule.action === 'deny' && !cube.isEmpty() ? cube.minus(earlier()).witness() : undefined;
     pending.push(cube);
     if (w) out.push(gap({ rule, what: `rule "${rule.name}"`, span: rule.span }, why(w), accepted));
