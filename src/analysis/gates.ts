@@ -14,7 +14,7 @@
 import { intersectSets, isEmptySet, subtractSets, unionSets, V4_MAX, V6_MAX, type AddressSet } from '../ir/index.js';
 import { normalize, type Range } from '../ir/intervals.js';
 import type { AclRule, Gate, Policy } from './policy.js';
-import { KIND_OPAQUE, KIND_V4, KIND_V6, portDomain, pushDst, pushPort, pushProto, SPECIAL_PROTOCOLS, type DstPiece, type Kind, type PortPiece, type ProtoPiece, type Services } from './sets.js';
+import { firstReaching, KIND_OPAQUE, KIND_V4, KIND_V6, portDomain, pushDst, pushPort, pushProto, SPECIAL_PROTOCOLS, type DstPiece, type Kind, type PortPiece, type ProtoPiece, type Services } from './sets.js';
 import { setKey, type PacketSet, type PacketUniverse } from './universe.js';
 
 export interface Segment {
@@ -429,16 +429,8 @@ export class GateAnalysis {
   /** The segments overlapping [lo, hi] of a kind (segments are in order). */
   segmentsIn(kind: Kind, lo: bigint, hi: bigint): Segment[] {
     const segs = this.segments;
-    let a = 0;
-    let z = segs.length;
-    while (a < z) {
-      const mid = (a + z) >> 1;
-      const s = segs[mid]!;
-      if (s.kind < kind || (s.kind === kind && s.hi < lo)) a = mid + 1;
-      else z = mid;
-    }
     const out: Segment[] = [];
-    for (let i = a; i < segs.length && segs[i]!.kind === kind && segs[i]!.lo <= hi; i++) out.push(segs[i]!);
+    for (let i = firstReaching(segs, kind, lo); i < segs.length && segs[i]!.kind === kind && segs[i]!.lo <= hi; i++) out.push(segs[i]!);
     return out;
   }
 }

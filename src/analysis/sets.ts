@@ -64,6 +64,23 @@ export function kindMax(kind: Kind, opaqueCount: number): bigint {
   return kind === KIND_V4 ? BigInt(V4_MAX) : kind === KIND_V6 ? V6_MAX : BigInt(Math.max(0, opaqueCount - 1));
 }
 
+/**
+ * In a list of destination intervals sorted by kind and bounds (pieces, segments), the index of
+ * the first at or after `from` of `kind` that ends at or after `lo`, by binary search; the ones
+ * overlapping [lo, hi] follow it while their `lo` is at most `hi`.
+ */
+export function firstReaching(items: readonly { readonly kind: Kind; readonly hi: bigint }[], kind: Kind, lo: bigint, from = 0): number {
+  let a = from;
+  let z = items.length;
+  while (a < z) {
+    const mid = (a + z) >> 1;
+    const it = items[mid]!;
+    if (it.kind < kind || (it.kind === kind && it.hi < lo)) a = mid + 1;
+    else z = mid;
+  }
+  return a;
+}
+
 // ------------------------------------------------------------------ equality
 
 export function servicesEqual(a: Services, b: Services): boolean {

@@ -14,7 +14,7 @@
  * to only some of them cannot be expressed and is reported at the rule.
  */
 import { PacketUniverse, type PacketSet } from '../analysis/index.js';
-import type { DstPiece } from '../analysis/sets.js';
+import { firstReaching, type DstPiece } from '../analysis/sets.js';
 import { setKey } from '../analysis/universe.js';
 import { error, type Diagnostic, type Span } from '../diagnostics/index.js';
 import {
@@ -228,15 +228,7 @@ export function nearby(set: PacketSet, near: PacketSet): PacketSet {
   // Pieces before `taken` are taken already (a piece can meet two of near's).
   let taken = 0;
   for (const { kind, lo, hi } of near.pieces) {
-    // The first piece of this kind that ends at or after lo.
-    let a = taken;
-    let b = pieces.length;
-    while (a < b) {
-      const m = (a + b) >> 1;
-      const p = pieces[m]!;
-      if (p.kind < kind || (p.kind === kind && p.hi < lo)) a = m + 1;
-      else b = m;
-    }
+    let a = firstReaching(pieces, kind, lo, taken);
     for (; a < pieces.length && pieces[a]!.kind === kind && pieces[a]!.lo <= hi; a++) out.push(pieces[a]!);
     taken = a;
   }
